@@ -1,0 +1,142 @@
+package dev.lightspeed.cli;
+
+import dev.lightspeed.data.Cifar10;
+import dev.lightspeed.data.CifarSplit;
+import dev.lightspeed.infer.ClassAccuracy;
+import dev.lightspeed.infer.EvalReport;
+import dev.lightspeed.infer.EvalSettings;
+import dev.lightspeed.infer.Evaluator;
+import dev.lightspeed.infer.ExecutionProvider;
+import dev.lightspeed.infer.ScoringSession;
+import dev.lightspeed.infer.SessionSettings;
+import dev.lightspeed.infer.Timings;
+import dev.lightspeed.infer.TtaMode;
+import dev.lightspeed.models.InputError;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/** {@code lightspeed eval}: accuracy and speed of an ONNX model on the CIFAR-10 test set, in ONNX Runtime. */
+final class EvalCommand implements Command {
+
+    @Override
+    public String name() {
+        return "eval";
+    }
+
+    @Override
+    public String summary() {
+        return "score an ONNX model on the CIFAR-10 test set with ONNX Runtime: accuracy and timings";
+    }
+
+    @Override
+    public String usage() {
+        return "--model FILE [--data DIR] [--provider cpu|cuda|tensorrt] [--batch-size N] [--tta] [--json]";
+    }
+
+    @Override
+    public Options options() {
+        Options o = new Options();
+        addSessionOptions(o);
+        DataOptions.add(o);
+        o.addOption(Option.builder().longOpt("batch-size").hasArg().argName("N")
+                .desc("images per session call (default " + EvalSettings.DEFAULT_BATCH_SIZE + ", or a sixth of that "
+                        + "for a model exported with --tta, which scores six views per image)").build());
+        o.addOption(Option.builder().longOpt("warmup").hasArg().argName("N")
+                .desc("batches scored before the measured pass, timed on their own (default " + EvalSettings.DEFAULT_WARMUP_BATCHES + ")")
+                .build());
+        o.addOption(Option.builder().longOpt("tta")
+                .desc("score test-time augmentation (level 2) by feeding six views per image to a plain model")
+                .build());
+        o.addOption(Option.builder().longOpt("json").desc("print the report as JSON").build());
+        return o;
+    }
+
+    @Override
+    public int run(CommandLine line, PrintStream out) throws Exception {
+        Path model = modelPath(line);
+        SessionSettings session = sessionSettings(line);
+        int warmup = Arguments.intValue(line, "warmup", EvalSettings.DEFAULT_WARMUP_BATCHES, 0);
+        int requestedBatch = Arguments.intValue(line, "batch-size", EvalSettings.DEFAULT_BATCH_SIZE, 1);
+        boolean json = line.hasOption("json");
+
+        EvalReport report;
+        // The model is checked before the data folder so that a bad --model never starts a dataset download.
+        try (ScoringSession scoring = ScoringSession.open(model, session)) {
+            int batch = line.hasOption("batch-size") ? requestedBatch : EvalSettings.defaultBatchSize(scoring.info());
+            EvalSettings settings = new EvalSettings(batch, warmup, line.hasOption("tta"));
+            // Download progress must not mix into a JSON report on standard output.
+            Path folder = Cifar10.resolveFolder(DataOptions.folder(line, json ? System.err : out));
+            CifarSplit test = Cifar10.readSplit(List.of(folder.resolve(Cifar10.TEST_FILE)));
+            report = Evaluator.evaluate(scoring, test, settings);
+        }
+        if (json) {
+            out.println(report.toJson());
+        } else {
+            print(report, out);
+        }
+        return Main.OK;
+    }
+
+    static void print(EvalReport report, PrintStream out) {
+        out.printf(Locale.ROOT, "model      %s (test-time augmentation: %s)%n", report.model(), describe(report.tta()));
+        out.printf(Locale.ROOT, "provider   %s, %s, batch %d%n", report.provider(),
+                report.threads() == 0 ? "default threads" : report.threads() + " threads", report.batchSize());
+        out.printf(Locale.ROOT, "accuracy   %.2f %% (%d / %d)%n", 100 * report.accuracy(), report.correct(),
+                report.images());
+        int width = report.perClass().stream().mapToInt(c -> c.name().length()).max().orElse(8);
+        for (ClassAccuracy c : report.perClass()) {
+            String accuracy = c.total() == 0 ? "   -   " : String.format(Locale.ROOT, "%6.2f %%", 100 * c.accuracy());
+            out.printf(Locale.ROOT, "  %-" + width + "s %s (%d / %d)%n", c.name(), accuracy, c.correct(), c.total());
+        }
+        Timings t = report.timings();
+        out.printf(Locale.ROOT, "session    %.3f s (load and optimize the graph)%n", t.sessionSeconds());
+        out.printf(Locale.ROOT, "warm-up    %.3f s (%d batches)%n", t.warmupSeconds(), t.warmupBatches());
+        out.printf(Locale.ROOT,
+                "scoring    %.3f s, %.1f images/s, batch latency p50 %.1f ms, p95 %.1f ms (%d batches)%n",
+                t.scoringSeconds(), t.imagesPerSecond(), t.p50BatchMillis(), t.p95BatchMillis(), t.batches());
+    }
+
+    private static String describe(TtaMode tta) {
+        return switch (tta) {
+            case NONE -> "none";
+            case IN_GRAPH -> "level " + tta.level() + ", in the graph";
+            case VIEWS -> "level " + tta.level() + ", views fed by eval";
+        };
+    }
+
+    /** The flags that choose a model and how to run it; predict shares them. */
+    static void addSessionOptions(Options o) {
+        o.addOption(Option.builder().longOpt("model").hasArg().argName("FILE")
+                .desc("the .onnx file written by lightspeed export").build());
+        o.addOption(Option.builder().longOpt("provider").hasArg().argName("NAME")
+                .desc("ONNX Runtime execution provider: " + providerNames() + " (default cpu; cuda and tensorrt "
+                        + "need the GPU build and an NVIDIA GPU)").build());
+        o.addOption(Option.builder().longOpt("threads").hasArg().argName("N")
+                .desc("CPU threads per call (default 0: one per core)").build());
+    }
+
+    static Path modelPath(CommandLine line) {
+        if (!line.hasOption("model")) {
+            throw new InputError("--model FILE is required: the .onnx file written by lightspeed export");
+        }
+        return Path.of(line.getOptionValue("model"));
+    }
+
+    static SessionSettings sessionSettings(CommandLine line) {
+        ExecutionProvider provider = ExecutionProvider.parse(line.getOptionValue("provider", "cpu"));
+        return new SessionSettings(provider, Arguments.intValue(line, "threads", 0, 0));
+    }
+
+    private static String providerNames() {
+        return Arrays.stream(ExecutionProvider.values()).map(ExecutionProvider::optionName)
+                .collect(Collectors.joining("|"));
+    }
+}

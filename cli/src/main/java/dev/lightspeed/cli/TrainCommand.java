@@ -1,0 +1,174 @@
+package dev.lightspeed.cli;
+
+import dev.lightspeed.data.Cifar10;
+import dev.lightspeed.data.CifarDataset;
+import dev.lightspeed.models.Checkpoint;
+import dev.lightspeed.models.InputError;
+import dev.lightspeed.models.Presets;
+import dev.lightspeed.models.Recipe;
+import dev.lightspeed.models.SafeTensors;
+import dev.lightspeed.train.ComputeDevice;
+import dev.lightspeed.train.RunOutput;
+import dev.lightspeed.train.RunReport;
+import dev.lightspeed.train.Threads;
+import dev.lightspeed.train.TrainConfig;
+import dev.lightspeed.train.Trainer;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** {@code lightspeed train}: trains the preset recipe on CIFAR-10 and writes a checkpoint. */
+final class TrainCommand implements Command {
+
+    @Override
+    public String name() {
+        return "train";
+    }
+
+    @Override
+    public String summary() {
+        return "train a network on CIFAR-10 (default: the airbench94 recipe, ≥ 94 % test accuracy)";
+    }
+
+    @Override
+    public String usage() {
+        return "[--data DIR] [--epochs N] [--runs N] [--out DIR] [options]";
+    }
+
+    @Override
+    public Options options() {
+        Options o = new Options();
+        DataOptions.add(o);
+        o.addOption(Option.builder().longOpt("preset").hasArg().argName("NAME")
+                .desc("training recipe (" + String.join(", ", Presets.names()) + "; default " + Presets.DEFAULT + ")").build());
+        o.addOption(Option.builder().longOpt("epochs").hasArg().argName("N").desc("override the preset's epochs").build());
+        o.addOption(Option.builder().longOpt("batch-size").hasArg().argName("N").desc("override the batch size").build());
+        o.addOption(Option.builder().longOpt("lr-scale").hasArg().argName("X").desc("multiply every learning rate").build());
+        o.addOption(Option.builder().longOpt("set").hasArg().argName("NAME=VALUE")
+                .desc("override any hyperparameter (repeatable): " + String.join(", ", Recipe.overridableNames())).build());
+        o.addOption(Option.builder().longOpt("seed").hasArg().argName("N").desc("seed of the first run (default 0)").build());
+        o.addOption(Option.builder().longOpt("runs").hasArg().argName("N")
+                .desc("independent runs with seeds seed, seed+1, ...; prints mean ± std (default 1)").build());
+        o.addOption(Option.builder().longOpt("device").hasArg().argName("cpu|cuda")
+                .desc("where to train (default: cuda when available, else cpu)").build());
+        o.addOption(Option.builder().longOpt("precision").hasArg().argName("auto|bf16|fp32")
+                .desc("compute precision; auto = bf16 on CUDA and on CPUs with native bf16, else fp32").build());
+        o.addOption(Option.builder().longOpt("threads").hasArg().argName("N")
+                .desc("CPU threads (default: all " + Threads.available() + " processors)").build());
+        o.addOption(Option.builder().longOpt("out").hasArg().argName("DIR")
+                .desc("run folder (default runs/<timestamp>); with --runs N, one subfolder per run").build());
+        o.addOption(Option.builder().longOpt("resume").desc("continue the run in --out from its last complete epoch").build());
+        o.addOption(Option.builder().longOpt("eval-batch-size").hasArg().argName("N")
+                .desc("images per forward pass when evaluating (default 1000)").build());
+        o.addOption(Option.builder().longOpt("profile")
+                .desc("wait for the device at phase boundaries so the phase split is exact (slower on CUDA)").build());
+        return o;
+    }
+
+    @Override
+    public int run(CommandLine line, PrintStream out) throws Exception {
+        Recipe recipe = recipe(line);
+        long seed = Arguments.longValue(line, "seed", 0);
+        int runs = Arguments.intValue(line, "runs", 1, 1);
+        int evalBatch = Arguments.intValue(line, "eval-batch-size", 1000, 1);
+        boolean resume = line.hasOption("resume");
+        if (resume && !line.hasOption("out")) {
+            throw new InputError("--resume needs --out DIR, the folder of the run to continue");
+        }
+        if (resume && runs > 1) {
+            throw new InputError("--resume continues one run; drop --runs");
+        }
+        Path outRoot = line.hasOption("out") ? Path.of(line.getOptionValue("out"))
+                : Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        if (resume) {
+            Path state = outRoot.resolve(RunOutput.RESUME);
+            if (!Files.isRegularFile(state)) {
+                throw new InputError("nothing to resume in " + outRoot + " (no " + RunOutput.RESUME
+                        + "); start a new run without --resume");
+            }
+            SafeTensors.Contents saved = SafeTensors.read(state);
+            Checkpoint checkpoint = Checkpoint.fromContents(state, saved.metadata(), saved.tensors());
+            recipe = checkpoint.recipe();
+            seed = checkpoint.seed();
+            if (checkpoint.epoch() >= recipe.epochs()) {
+                throw new InputError("the run in " + outRoot + " already finished all " + recipe.epochs()
+                        + " epochs; nothing to resume");
+            }
+        }
+        ComputeDevice device = ComputeDevice.resolve(line.getOptionValue("device"), line.getOptionValue("precision"));
+        int threads = Threads.configure(Arguments.intValue(line, "threads", 0, 0));
+
+        CifarDataset data = Cifar10.load(DataOptions.folder(line, out));
+        Trainer.checkFits(recipe, data);
+        // Output folders last: a run refused for bad input leaves nothing behind.
+        List<RunOutput> outputs = new ArrayList<>();
+        for (int r = 0; r < runs; r++) {
+            outputs.add(RunOutput.prepare(runs == 1 ? outRoot : outRoot.resolve("run-" + (r + 1))));
+        }
+
+        TrainingTable table = new TrainingTable(out);
+        out.println("lightspeed train: " + recipe.preset() + " on " + device + ", " + threads + " threads, "
+                + runs + (runs == 1 ? " run" : " runs") + " → " + outRoot);
+        List<Double> accuracies = new ArrayList<>();
+        try (Interruption interruption = Interruption.install()) {
+            for (int r = 0; r < runs; r++) {
+                long runSeed = seed + r;
+                TrainConfig config = new TrainConfig(recipe, runSeed, device, outputs.get(r).folder(), resume,
+                        evalBatch, line.hasOption("profile"));
+                long start = System.nanoTime();
+                if (runs > 1) {
+                    out.println();
+                    out.println("run " + (r + 1) + "/" + runs + " (seed " + runSeed + ")");
+                }
+                table.header();
+                Trainer.Result result;
+                try {
+                    result = new Trainer(config, table, interruption::requested).run(data, outputs.get(r));
+                } catch (RuntimeException e) {
+                    outputs.forEach(RunOutput::discardIfEmpty);
+                    throw e;
+                }
+                double wall = (System.nanoTime() - start) / 1e9;
+                Map<String, Object> summary = RunReport.summary(config, result, wall);
+                outputs.get(r).writeSummary(summary);
+                out.printf("final TTA accuracy %.2f %%, %.1f s training (%.0f img/s), %.1f s wall; checkpoint %s%n",
+                        100 * result.finalAccuracy(), result.trainSeconds(), (double) summary.get("images_per_second"),
+                        wall, result.output().model());
+                accuracies.add(result.finalAccuracy());
+            }
+        }
+        if (runs > 1) {
+            out.println(Statistics.describe(accuracies));
+        }
+        return Main.OK;
+    }
+
+    private static Recipe recipe(CommandLine line) {
+        Recipe recipe = Presets.named(line.getOptionValue("preset", Presets.DEFAULT));
+        for (String name : new String[] {"epochs", "batch-size", "lr-scale"}) {
+            if (line.hasOption(name)) {
+                recipe = recipe.with(name, line.getOptionValue(name));
+            }
+        }
+        String[] sets = line.getOptionValues("set");
+        if (sets != null) {
+            for (String assignment : sets) {
+                int eq = assignment.indexOf('=');
+                if (eq <= 0) {
+                    throw new InputError("--set expects NAME=VALUE, got '" + assignment + "'");
+                }
+                recipe = recipe.with(assignment.substring(0, eq).trim(), assignment.substring(eq + 1));
+            }
+        }
+        return recipe;
+    }
+}

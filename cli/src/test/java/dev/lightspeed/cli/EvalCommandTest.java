@@ -1,0 +1,166 @@
+package dev.lightspeed.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lightspeed.infer.ExecutionProvider;
+import dev.lightspeed.models.ArchitectureSpec;
+import dev.lightspeed.models.CifarClasses;
+import dev.lightspeed.models.Normalization;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static dev.lightspeed.cli.ExportCommandTest.assertBadInput;
+import static dev.lightspeed.cli.OnnxCommandFixtures.run;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+
+class EvalCommandTest {
+
+    private static final int TEST_IMAGES = 30;
+
+    @TempDir
+    static Path folder;
+
+    private static Path data;
+    private static Path plainModel;
+    private static Path ttaModel;
+
+    @BeforeAll
+    static void exportModels() throws Exception {
+        data = OnnxCommandFixtures.syntheticCifar(folder, TEST_IMAGES);
+        Path checkpoint = OnnxCommandFixtures.checkpoint(folder, "model.safetensors");
+        plainModel = folder.resolve("plain.onnx");
+        ttaModel = folder.resolve("tta.onnx");
+        assertEquals(0, run("export", "--checkpoint", checkpoint.toString(), "--out", plainModel.toString()).status());
+        assertEquals(0, run("export", "--checkpoint", checkpoint.toString(), "--out", ttaModel.toString(), "--tta")
+                .status());
+    }
+
+    @Test
+    void reportsAccuracyPerClassAndTimings() {
+        OnnxCommandFixtures.Outcome outcome = eval(plainModel, "--batch-size", "7", "--threads", "1");
+
+        assertEquals(0, outcome.status(), outcome.err());
+        assertTrue(outcome.out().contains("accuracy   "), outcome.out());
+        assertTrue(outcome.out().matches("(?s).*accuracy +\\d+\\.\\d\\d % \\(\\d+ / 30\\).*"), outcome.out());
+        for (String name : CifarClasses.NAMES) {
+            assertTrue(outcome.out().contains("  " + name + " "), name + " missing from\n" + outcome.out());
+        }
+        assertTrue(outcome.out().contains("provider   cpu, 1 threads, batch 7"), outcome.out());
+        assertTrue(outcome.out().contains("session    "), outcome.out());
+        assertTrue(outcome.out().contains("warm-up    "), outcome.out());
+        assertTrue(outcome.out().matches(
+                "(?s).*images/s, batch latency p50 [\\d.]+ ms, p95 [\\d.]+ ms \\(5 batches\\).*"), outcome.out());
+    }
+
+    @Test
+    void jsonReportIsMachineReadable() throws Exception {
+        OnnxCommandFixtures.Outcome outcome = eval(plainModel, "--json", "--batch-size", "16");
+
+        assertEquals(0, outcome.status(), outcome.err());
+        JsonNode report = new ObjectMapper().readTree(outcome.out());
+        assertEquals(TEST_IMAGES, report.get("images").asInt());
+        assertEquals("none", report.get("tta").asText());
+        double accuracy = report.get("accuracy").asDouble();
+        assertEquals(report.get("correct").asDouble() / TEST_IMAGES, accuracy, 1e-12);
+        int total = 0;
+        for (JsonNode c : report.get("per_class")) {
+            total += c.get("total").asInt();
+        }
+        assertEquals(TEST_IMAGES, total);
+        assertEquals(2, report.get("timings").get("batches").asInt());
+        assertTrue(report.get("timings").get("images_per_second").asDouble() > 0);
+    }
+
+    @Test
+    void ttaIsScoredByViewsOnPlainModelAndByTheGraphOnTtaModel() throws Exception {
+        JsonNode views = new ObjectMapper().readTree(eval(plainModel, "--json", "--tta").out());
+        JsonNode graph = new ObjectMapper().readTree(eval(ttaModel, "--json").out());
+
+        assertEquals("views", views.get("tta").asText());
+        assertEquals("graph", graph.get("tta").asText());
+        assertEquals(2, graph.get("tta_level").asInt());
+        // Same network, same views, same average: the same predictions.
+        assertEquals(views.get("correct").asInt(), graph.get("correct").asInt());
+    }
+
+    @Test
+    void ttaFlagOnTtaModelIsUsageError() {
+        assertBadInput(eval(ttaModel, "--tta"), "already computes test-time augmentation");
+    }
+
+    @Test
+    void missingModelIsUsageError() {
+        assertBadInput(eval(folder.resolve("absent.onnx")), "does not exist");
+        assertBadInput(run("eval", "--data", data.toString()), "--model FILE is required");
+    }
+
+    @Test
+    void fileThatIsNotOnnxIsUsageError() throws Exception {
+        Path text = Files.writeString(folder.resolve("readme.onnx"), "hello\n");
+
+        assertBadInput(eval(text), "is not a usable ONNX model");
+    }
+
+    @Test
+    void modelWithWrongInputShapeIsUsageError() throws Exception {
+        ArchitectureSpec gray28 = new ArchitectureSpec(ArchitectureSpec.AIRBENCH94, 1, 28, 10, 2,
+                List.of(64, 256, 256), 3, 256, 1e-12, 0.4);
+        Path checkpoint = OnnxCommandFixtures.checkpoint(folder, "gray28.safetensors", gray28, CifarClasses.NAMES,
+                new Normalization(List.of(0.5), List.of(0.25)));
+        Path model = folder.resolve("gray28.onnx");
+        assertEquals(0, run("export", "--checkpoint", checkpoint.toString(), "--out", model.toString()).status());
+
+        assertBadInput(eval(model), "takes input 'image' as float [?, 1, 28, 28]");
+    }
+
+    @Test
+    void modelWithWrongClassCountIsUsageError() throws Exception {
+        ArchitectureSpec hundred = new ArchitectureSpec(ArchitectureSpec.AIRBENCH94, 3, 32, 100, 2,
+                List.of(64, 256, 256), 3, 256, 1e-12, 0.4);
+        Path checkpoint = OnnxCommandFixtures.checkpoint(folder, "hundred.safetensors", hundred,
+                OnnxCommandFixtures.numberedClasses(100), Normalization.cifar10());
+        Path model = folder.resolve("hundred.onnx");
+        assertEquals(0, run("export", "--checkpoint", checkpoint.toString(), "--out", model.toString()).status());
+
+        assertBadInput(eval(model), "outputs 100 classes but CIFAR-10 has 10");
+    }
+
+    @Test
+    void unknownProviderIsUsageError() {
+        assertBadInput(eval(plainModel, "--provider", "tpu"),
+                "unknown provider 'tpu'; choose one of cpu, cuda, tensorrt");
+    }
+
+    @Test
+    void unavailableProviderListsAvailableOnes() {
+        assumeFalse(ExecutionProvider.available().contains(ExecutionProvider.CUDA), "this build has CUDA");
+
+        assertBadInput(eval(plainModel, "--provider", "cuda"), "provider cuda is not available in this build; "
+                + "available: cpu");
+        assertBadInput(eval(plainModel, "--provider", "tensorrt"), "available: cpu");
+    }
+
+    @Test
+    void missingDataFolderIsUsageError() {
+        assertBadInput(run("eval", "--model", plainModel.toString(), "--data", folder.resolve("nowhere").toString()),
+                "does not exist");
+    }
+
+    private static OnnxCommandFixtures.Outcome eval(Path model, String... more) {
+        String[] args = new String[5 + more.length];
+        args[0] = "eval";
+        args[1] = "--model";
+        args[2] = model.toString();
+        args[3] = "--data";
+        args[4] = data.toString();
+        System.arraycopy(more, 0, args, 5, more.length);
+        return run(args);
+    }
+}

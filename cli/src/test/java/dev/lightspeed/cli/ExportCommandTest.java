@@ -1,0 +1,113 @@
+package dev.lightspeed.cli;
+
+import dev.lightspeed.models.ArchitectureSpec;
+import dev.lightspeed.models.CifarClasses;
+import dev.lightspeed.models.Normalization;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static dev.lightspeed.cli.OnnxCommandFixtures.run;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ExportCommandTest {
+
+    @TempDir
+    Path folder;
+
+    @Test
+    void exportsPlainAndTtaModels() throws Exception {
+        Path checkpoint = OnnxCommandFixtures.checkpoint(folder, "model.safetensors");
+        Path plain = folder.resolve("out/plain.onnx");
+        Path tta = folder.resolve("out/tta.onnx");
+
+        OnnxCommandFixtures.Outcome first = run("export", "--checkpoint", checkpoint.toString(), "--out",
+                plain.toString());
+        OnnxCommandFixtures.Outcome second = run("export", "--checkpoint", checkpoint.toString(), "--out",
+                tta.toString(), "--tta", "--opset", "18");
+
+        assertEquals(0, first.status(), first.err());
+        assertTrue(first.out().startsWith("wrote " + plain), first.out());
+        assertTrue(first.out().contains("opset 17, plain"), first.out());
+        assertEquals(0, second.status(), second.err());
+        assertTrue(second.out().contains("opset 18, test-time augmentation level 2 in the graph"), second.out());
+        assertTrue(Files.size(plain) > 7_000_000, "airbench94 holds about 2 M float weights");
+        assertTrue(Files.size(tta) > Files.size(plain));
+    }
+
+    @Test
+    void defaultOutputSitsBesideTheCheckpoint() throws Exception {
+        Path checkpoint = OnnxCommandFixtures.checkpoint(folder, "model.safetensors");
+
+        OnnxCommandFixtures.Outcome outcome = run("export", "--checkpoint", checkpoint.toString(), "--tta");
+
+        assertEquals(0, outcome.status(), outcome.err());
+        assertTrue(Files.isRegularFile(folder.resolve("model-tta.onnx")));
+    }
+
+    @Test
+    void missingCheckpointFlagIsUsageError() {
+        OnnxCommandFixtures.Outcome outcome = run("export", "--out", folder.resolve("m.onnx").toString());
+
+        assertBadInput(outcome, "lightspeed export: --checkpoint FILE is required");
+    }
+
+    @Test
+    void missingCheckpointFileIsUsageError() {
+        OnnxCommandFixtures.Outcome outcome = run("export", "--checkpoint", folder.resolve("absent.safetensors")
+                .toString(), "--out", folder.resolve("m.onnx").toString());
+
+        assertBadInput(outcome, "does not exist");
+        assertFalse(Files.exists(folder.resolve("m.onnx")));
+    }
+
+    @Test
+    void checkpointOfUnknownArchitectureIsUsageError() throws Exception {
+        ArchitectureSpec other = new ArchitectureSpec("resnet18", 3, 32, 10, 2, List.of(64, 256, 256), 3, 256,
+                1e-12, 0.4);
+        Path checkpoint = OnnxCommandFixtures.checkpoint(folder, "other.safetensors", other, CifarClasses.NAMES,
+                Normalization.cifar10());
+
+        OnnxCommandFixtures.Outcome outcome = run("export", "--checkpoint", checkpoint.toString(), "--out",
+                folder.resolve("m.onnx").toString());
+
+        assertBadInput(outcome, "unknown architecture 'resnet18'");
+        assertFalse(Files.exists(folder.resolve("m.onnx")));
+    }
+
+    @Test
+    void unwritableOutputIsUsageErrorAndLeavesNothing() throws Exception {
+        Path checkpoint = OnnxCommandFixtures.checkpoint(folder, "model.safetensors");
+        Path blocker = Files.writeString(folder.resolve("not-a-folder"), "x");
+
+        OnnxCommandFixtures.Outcome outcome = run("export", "--checkpoint", checkpoint.toString(), "--out",
+                blocker.resolve("model.onnx").toString());
+
+        assertBadInput(outcome, "cannot write ONNX model");
+        try (Stream<Path> files = Files.list(folder)) {
+            assertEquals(List.of("model.safetensors", "not-a-folder"),
+                    files.map(p -> p.getFileName().toString()).sorted().toList());
+        }
+    }
+
+    @Test
+    void unsupportedOpsetIsUsageError() throws Exception {
+        Path checkpoint = OnnxCommandFixtures.checkpoint(folder, "model.safetensors");
+
+        OnnxCommandFixtures.Outcome outcome = run("export", "--checkpoint", checkpoint.toString(), "--opset", "13");
+
+        assertBadInput(outcome, "opset 13 is not supported; choose 17 to 21");
+    }
+
+    static void assertBadInput(OnnxCommandFixtures.Outcome outcome, String expected) {
+        assertEquals(2, outcome.status(), outcome.out() + outcome.err());
+        assertTrue(outcome.err().contains(expected), outcome.err());
+        assertEquals(1, outcome.err().lines().count(), "one line: " + outcome.err());
+    }
+}

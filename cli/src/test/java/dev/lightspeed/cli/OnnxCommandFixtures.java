@@ -1,0 +1,98 @@
+package dev.lightspeed.cli;
+
+import dev.lightspeed.data.Cifar10;
+import dev.lightspeed.data.CifarSplit;
+import dev.lightspeed.models.ArchitectureSpec;
+import dev.lightspeed.models.Checkpoint;
+import dev.lightspeed.models.CifarClasses;
+import dev.lightspeed.models.Normalization;
+import dev.lightspeed.models.Presets;
+import dev.lightspeed.models.TensorData;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * What the export, eval and predict command tests share: checkpoints with random weights, a small synthetic
+ * CIFAR-10 folder, and a way to run the command line and capture what it prints.
+ */
+final class OnnxCommandFixtures {
+
+    private OnnxCommandFixtures() {
+    }
+
+    /** Output of one command-line run. */
+    record Outcome(int status, String out, String err) {
+    }
+
+    static Outcome run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream errStream = new PrintStream(err, true, StandardCharsets.UTF_8);
+        Main main = new Main(List.of(new ExportCommand(), new EvalCommand(), new PredictCommand(errStream)));
+        int status = main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), errStream);
+        return new Outcome(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    /** An airbench94 checkpoint with random weights, saved as the trainer saves it. */
+    static Path checkpoint(Path folder, String name) throws IOException {
+        return checkpoint(folder, name, ArchitectureSpec.airbench94(), CifarClasses.NAMES, Normalization.cifar10());
+    }
+
+    static Path checkpoint(Path folder, String name, ArchitectureSpec spec, List<String> classes,
+            Normalization normalization) throws IOException {
+        Random random = new Random(name.hashCode());
+        Map<String, TensorData> tensors = new LinkedHashMap<>();
+        for (Map.Entry<String, long[]> entry : spec.tensorShapes().entrySet()) {
+            long[] shape = entry.getValue();
+            float[] values = new float[(int) TensorData.elementCount(shape)];
+            long fanIn = shape.length > 1 ? values.length / shape[0] : 1;
+            for (int i = 0; i < values.length; i++) {
+                values[i] = entry.getKey().endsWith("running_var") ? 0.5f + random.nextFloat()
+                        : (float) (random.nextGaussian() / Math.sqrt(fanIn));
+            }
+            tensors.put(entry.getKey(), new TensorData(shape, values));
+        }
+        Checkpoint checkpoint = new Checkpoint(spec, Presets.named(Presets.DEFAULT), classes, normalization, 1, 8,
+                0.94, 2, tensors);
+        Path file = folder.resolve(name);
+        checkpoint.save(file);
+        return file;
+    }
+
+    static List<String> numberedClasses(int count) {
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            names.add("class" + i);
+        }
+        return names;
+    }
+
+    /**
+     * A folder with the six CIFAR-10 files, each holding a few random records instead of 10,000: eval reads only
+     * the test batch.
+     */
+    static Path syntheticCifar(Path folder, int testImages) throws IOException {
+        Path data = Files.createDirectories(folder.resolve("cifar10"));
+        Random random = new Random(99);
+        for (String file : Cifar10.ALL_FILES) {
+            int records = file.equals(Cifar10.TEST_FILE) ? testImages : 2;
+            byte[] bytes = new byte[records * CifarSplit.RECORD_BYTES];
+            random.nextBytes(bytes);
+            for (int r = 0; r < records; r++) {
+                bytes[r * CifarSplit.RECORD_BYTES] = (byte) (r % 10);
+            }
+            Files.write(data.resolve(file), bytes);
+        }
+        return data;
+    }
+}

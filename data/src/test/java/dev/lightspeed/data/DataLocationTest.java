@@ -1,0 +1,58 @@
+package dev.lightspeed.data;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.function.Function;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class DataLocationTest {
+
+    private static final Function<String, String> NO_ENVIRONMENT = name -> null;
+
+    private static Function<String, String> environment(String value) {
+        return Map.of(DataLocation.ENVIRONMENT_VARIABLE, value)::get;
+    }
+
+    @Test
+    void dataOptionWinsOverEverything() {
+        Path chosen = DataLocation.resolve("/data/cifar", environment("/env/cifar"));
+
+        assertEquals(Path.of("/data/cifar"), chosen);
+        assertFalse(DataLocation.isDefault("/data/cifar", environment("/env/cifar")));
+    }
+
+    @Test
+    void relativeDataOptionIsMadeAbsolute() {
+        Path chosen = DataLocation.resolve("some/where/../cifar", NO_ENVIRONMENT);
+
+        assertTrue(chosen.isAbsolute());
+        assertEquals(Path.of("some/cifar").toAbsolutePath(), chosen);
+    }
+
+    @Test
+    void environmentVariableIsUsedWithoutOption() {
+        assertEquals(Path.of("/env/cifar"), DataLocation.resolve(null, environment("/env/cifar")));
+        assertFalse(DataLocation.isDefault(null, environment("/env/cifar")));
+    }
+
+    @Test
+    void emptyEnvironmentVariableFallsBackToTheDefault() {
+        Path expected = Path.of(System.getProperty("user.home"), ".cache", "lightspeed", "cifar10");
+
+        assertEquals(expected, DataLocation.resolve(null, environment("")));
+        assertEquals(expected, DataLocation.resolve(null, NO_ENVIRONMENT));
+        assertEquals(expected, DataLocation.defaultFolder());
+        assertTrue(DataLocation.isDefault(null, environment("  ")));
+        assertTrue(DataLocation.isDefault(null, NO_ENVIRONMENT));
+    }
+
+    @Test
+    void emptyDataOptionIsAnInputError() {
+        Messages.inputError(() -> DataLocation.resolve("", NO_ENVIRONMENT), "--data");
+    }
+}

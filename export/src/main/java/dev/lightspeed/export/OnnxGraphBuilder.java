@@ -1,0 +1,140 @@
+package dev.lightspeed.export;
+
+import com.google.protobuf.ByteString;
+import dev.lightspeed.export.onnx.AttributeProto;
+import dev.lightspeed.export.onnx.GraphProto;
+import dev.lightspeed.export.onnx.NodeProto;
+import dev.lightspeed.export.onnx.TensorProto;
+import dev.lightspeed.export.onnx.TensorShapeProto;
+import dev.lightspeed.export.onnx.TypeProto;
+import dev.lightspeed.export.onnx.ValueInfoProto;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Appends nodes and initializers to an ONNX graph. Every value is named after the step that produces it
+ * ({@code group1/conv2}, {@code group1/conv2/gelu}), so that a profiler or a graph viewer shows the network's own
+ * vocabulary; names are checked for uniqueness because ONNX requires each value to have one producer.
+ */
+final class OnnxGraphBuilder {
+
+    private final GraphProto.Builder graph = GraphProto.newBuilder();
+    private final Set<String> names = new HashSet<>();
+
+    OnnxGraphBuilder(String graphName) {
+        graph.setName(graphName);
+    }
+
+    /** Declares a float32 graph input of shape [batchDimension, dims...], the batch size left symbolic. */
+    String floatInput(String name, String batchDimension, long... dims) {
+        graph.addInput(floatValueInfo(claim(name), batchDimension, dims));
+        return name;
+    }
+
+    void floatOutput(String name, String batchDimension, long... dims) {
+        graph.addOutput(floatValueInfo(name, batchDimension, dims));
+    }
+
+    /** A float32 constant stored as little-endian raw bytes, the compact encoding for large weights. */
+    String floatInitializer(String name, long[] dims, float[] values) {
+        ByteBuffer bytes = ByteBuffer.allocate(4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
+        bytes.asFloatBuffer().put(values);
+        TensorProto.Builder tensor = TensorProto.newBuilder()
+                .setName(claim(name))
+                .setDataType(TensorProto.DataType.FLOAT.getNumber())
+                .setRawData(ByteString.copyFrom(bytes.array()));
+        for (long d : dims) {
+            tensor.addDims(d);
+        }
+        graph.addInitializer(tensor);
+        return name;
+    }
+
+    String floatScalar(String name, float value) {
+        return floatInitializer(name, new long[0], new float[] {value});
+    }
+
+    /** A one-dimensional int64 constant, the type ONNX wants for shapes, pads, axes and slice bounds. */
+    String int64Vector(String name, long... values) {
+        TensorProto.Builder tensor = TensorProto.newBuilder()
+                .setName(claim(name))
+                .setDataType(TensorProto.DataType.INT64.getNumber())
+                .addDims(values.length);
+        for (long v : values) {
+            tensor.addInt64Data(v);
+        }
+        graph.addInitializer(tensor);
+        return name;
+    }
+
+    /** Adds one node whose single output is named {@code name}; returns that name. */
+    String node(String name, String opType, List<String> inputs, AttributeProto... attributes) {
+        NodeProto.Builder node = NodeProto.newBuilder()
+                .setName(name)
+                .setOpType(opType)
+                .addAllInput(inputs)
+                .addOutput(claim(name));
+        for (AttributeProto attribute : attributes) {
+            node.addAttribute(attribute);
+        }
+        graph.addNode(node);
+        return name;
+    }
+
+    int nodeCount() {
+        return graph.getNodeCount();
+    }
+
+    GraphProto build() {
+        return graph.build();
+    }
+
+    static AttributeProto ints(String name, long... values) {
+        AttributeProto.Builder attribute = AttributeProto.newBuilder()
+                .setName(name)
+                .setType(AttributeProto.AttributeType.INTS);
+        for (long v : values) {
+            attribute.addInts(v);
+        }
+        return attribute.build();
+    }
+
+    static AttributeProto integer(String name, long value) {
+        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INT).setI(value).build();
+    }
+
+    static AttributeProto floating(String name, float value) {
+        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.FLOAT).setF(value)
+                .build();
+    }
+
+    static AttributeProto string(String name, String value) {
+        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.STRING)
+                .setS(ByteString.copyFromUtf8(value)).build();
+    }
+
+    private String claim(String name) {
+        if (!names.add(name)) {
+            throw new IllegalStateException("ONNX value " + name + " would have two producers");
+        }
+        return name;
+    }
+
+    private static ValueInfoProto floatValueInfo(String name, String batchDimension, long... dims) {
+        TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
+        shape.addDim(TensorShapeProto.Dimension.newBuilder().setDimParam(batchDimension));
+        for (long d : dims) {
+            shape.addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(d));
+        }
+        TypeProto.Tensor tensorType = TypeProto.Tensor.newBuilder()
+                .setElemType(TensorProto.DataType.FLOAT.getNumber())
+                .setShape(shape)
+                .build();
+        return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder().setTensorType(tensorType))
+                .build();
+    }
+}

@@ -1,0 +1,76 @@
+package dev.lightspeed.export;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * The reference ONNX checker with full shape inference accepts every exported graph. Uses Debian's python3-onnx
+ * through /usr/bin/python3 (not whatever python3 is first on PATH); skipped, with the reason shown, where that is
+ * not installed.
+ */
+class OnnxCheckerTest {
+
+    private static final Path PYTHON = Path.of("/usr/bin/python3");
+    private static final String CHECK = String.join("\n",
+            "import sys, onnx",
+            "model = onnx.load(sys.argv[1])",
+            "onnx.checker.check_model(model, full_check=True)",
+            "inferred = onnx.shape_inference.infer_shapes(model, check_type=True, strict_mode=True)",
+            "out = inferred.graph.output[0].type.tensor_type",
+            "dims = [d.dim_param or d.dim_value for d in out.shape.dim]",
+            "print('ok', onnx.__version__, out.elem_type, dims)");
+
+    @TempDir
+    Path folder;
+
+    @BeforeAll
+    static void requireChecker() throws Exception {
+        boolean available = Files.isExecutable(PYTHON)
+                && run(List.of(PYTHON.toString(), "-c", "import onnx")).exitCode == 0;
+        if (!available) {
+            System.err.println("SKIPPED OnnxCheckerTest: the reference ONNX checker is not installed "
+                    + "(apt-get install python3-onnx gives it to " + PYTHON + ")");
+        }
+        Assumptions.assumeTrue(available, "python3-onnx is not installed for " + PYTHON
+                + "; apt-get install python3-onnx to run the reference ONNX checker");
+    }
+
+    @ParameterizedTest(name = "tta={0}")
+    @ValueSource(booleans = {false, true})
+    void referenceCheckerAcceptsModelWithFullShapeInference(boolean tta) throws Exception {
+        Path model = folder.resolve("model.onnx");
+        OnnxExporter.export(RandomCheckpoints.airbench94(3), model, ExportOptions.defaults().withTta(tta));
+
+        Outcome outcome = run(List.of(PYTHON.toString(), "-c", CHECK, model.toString()));
+
+        assertEquals(0, outcome.exitCode, "onnx.checker rejected the model:\n" + outcome.output);
+        // FLOAT (1), [N, 10]: the checker's own inference agrees with the declared output.
+        assertEquals("ok", outcome.output.strip().split(" ")[0], outcome.output);
+        assertEquals("1 ['N', 10]", outcome.output.strip().replaceFirst("^ok \\S+ ", ""), outcome.output);
+    }
+
+    private record Outcome(int exitCode, String output) {
+    }
+
+    private static Outcome run(List<String> command) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!process.waitFor(2, TimeUnit.MINUTES)) {
+            process.destroyForcibly();
+            return new Outcome(-1, "timed out\n" + output);
+        }
+        return new Outcome(process.exitValue(), output);
+    }
+}

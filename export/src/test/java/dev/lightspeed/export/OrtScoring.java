@@ -1,0 +1,30 @@
+package dev.lightspeed.export;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+
+import java.nio.FloatBuffer;
+import java.util.Map;
+
+/** Runs a serialized ONNX model in ONNX Runtime on the CPU, for tests. */
+final class OrtScoring {
+
+    private OrtScoring() {
+    }
+
+    static float[][] logits(byte[] model, float[] images, int count) throws OrtException {
+        OrtEnvironment environment = OrtEnvironment.getEnvironment();
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            options.setIntraOpNumThreads(2);
+            try (OrtSession session = environment.createSession(model, options);
+                 OnnxTensor input = OnnxTensor.createTensor(environment, FloatBuffer.wrap(images),
+                         new long[] {count, 3, 32, 32});
+                 OrtSession.Result result = session.run(Map.of(OnnxExporter.INPUT, input))) {
+                return (float[][]) result.get(OnnxExporter.OUTPUT).orElseThrow().getValue();
+            }
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package dev.lightspeed.infer;
+
+import dev.lightspeed.models.InputError;
+
+/**
+ * How to evaluate.
+ *
+ * @param batchSize     images per session call
+ * @param warmupBatches batches scored before the measured pass (and timed on their own), so that lazy
+ *                      allocations and kernel selection do not count as scoring time
+ * @param tta           score test-time augmentation level 2 by feeding the six views of each image to a model that
+ *                      scores single views
+ */
+public record EvalSettings(int batchSize, int warmupBatches, boolean tta) {
+
+    public static final int DEFAULT_BATCH_SIZE = 1000;
+    public static final int DEFAULT_WARMUP_BATCHES = 2;
+
+    public EvalSettings {
+        if (batchSize < 1) {
+            throw new InputError("--batch-size must be at least 1, got " + batchSize);
+        }
+        if (warmupBatches < 0) {
+            throw new InputError("warm-up batches must be 0 or more, got " + warmupBatches);
+        }
+    }
+
+    public static EvalSettings defaults() {
+        return new EvalSettings(DEFAULT_BATCH_SIZE, DEFAULT_WARMUP_BATCHES, false);
+    }
+
+    /**
+     * The batch size to use when none is asked for: {@value #DEFAULT_BATCH_SIZE} images, or a sixth of that for a
+     * graph that scores six TTA views per image, so that one call holds about as many views either way (a
+     * 6,000-view call of airbench94 needs about 7 GB on the CPU).
+     */
+    public static int defaultBatchSize(ModelInfo model) {
+        return model.ttaLevel() > 0 ? DEFAULT_BATCH_SIZE / TtaViews.VIEW_COUNT : DEFAULT_BATCH_SIZE;
+    }
+}

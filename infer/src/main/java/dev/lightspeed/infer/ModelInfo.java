@@ -1,0 +1,27 @@
+package dev.lightspeed.infer;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * What a scorer needs to know about an ONNX classifier, from its signature and its lightspeed metadata.
+ *
+ * @param path       the model file
+ * @param inputName  the single float32 input, [N, 3, size, size], pixels in [0, 1]
+ * @param outputName the float32 logits output, [N, classes]
+ * @param imageSize  height and width of the input
+ * @param classes    class names in logit order (CIFAR-10's when the model carries none)
+ * @param ttaLevel   test-time augmentation the graph already computes (0 when the model does not say)
+ * @param producer   the producing tool and its version, or "" when unknown
+ */
+public record ModelInfo(Path path, String inputName, String outputName, int imageSize, List<String> classes,
+        int ttaLevel, String producer) {
+
+    public ModelInfo {
+        classes = List.copyOf(classes);
+    }
+
+    public int numClasses() {
+        return classes.size();
+    }
+}

@@ -1,0 +1,38 @@
+package dev.lightspeed.infer;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Where an evaluation's time went, each phase measured on its own.
+ *
+ * @param sessionSeconds  loading the model and building the session
+ * @param warmupSeconds   the untimed warm-up calls
+ * @param warmupBatches   how many warm-up calls
+ * @param scoringSeconds  wall-clock time of the measured pass over the split, pixel conversion included
+ * @param batches         batches in the measured pass (each one session call, or six when TTA views are fed)
+ * @param imagesPerSecond test images scored per second of the measured pass
+ * @param p50BatchMillis  median latency of one batch (its session calls, without pixel conversion)
+ * @param p95BatchMillis  95th-percentile batch latency
+ */
+public record Timings(double sessionSeconds, double warmupSeconds, int warmupBatches, double scoringSeconds,
+        int batches, double imagesPerSecond, double p50BatchMillis, double p95BatchMillis) {
+
+    static Timings of(double sessionSeconds, double warmupSeconds, int warmupBatches, double scoringSeconds,
+            int images, List<Double> batchMillis) {
+        double[] sorted = batchMillis.stream().mapToDouble(Double::doubleValue).toArray();
+        Arrays.sort(sorted);
+        return new Timings(sessionSeconds, warmupSeconds, warmupBatches, scoringSeconds, sorted.length,
+                scoringSeconds > 0 ? images / scoringSeconds : Double.NaN, percentile(sorted, 50),
+                percentile(sorted, 95));
+    }
+
+    /** Nearest-rank percentile: the smallest value with at least p % of the values at or below it. */
+    static double percentile(double[] sorted, double p) {
+        if (sorted.length == 0) {
+            return Double.NaN;
+        }
+        int rank = (int) Math.ceil(p / 100 * sorted.length);
+        return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
+    }
+}

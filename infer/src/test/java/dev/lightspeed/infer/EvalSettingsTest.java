@@ -1,0 +1,28 @@
+package dev.lightspeed.infer;
+
+import dev.lightspeed.models.CifarClasses;
+import dev.lightspeed.models.InputError;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+class EvalSettingsTest {
+
+    @Test
+    void defaultBatchHoldsAboutAThousandViewsForPlainAndTtaGraphs() {
+        assertEquals(1000, EvalSettings.defaultBatchSize(model(0)));
+        assertEquals(166, EvalSettings.defaultBatchSize(model(2)));
+    }
+
+    @Test
+    void batchSizeBelowOneIsInputError() {
+        assertThrows(InputError.class, () -> new EvalSettings(0, 1, false));
+    }
+
+    private static ModelInfo model(int ttaLevel) {
+        return new ModelInfo(Path.of("m.onnx"), "image", "logits", 32, CifarClasses.NAMES, ttaLevel, "");
+    }
+}

@@ -1,0 +1,58 @@
+package dev.lightspeed.train;
+
+import dev.lightspeed.data.CifarSplit;
+import dev.lightspeed.models.Normalization;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch.MemoryFormat;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+
+/**
+ * A split moved to the device once: images normalized, in the compute precision, channels-last; labels int64.
+ */
+public final class DeviceImages {
+
+    private final Tensor images;
+    private final Tensor labels;
+    private final int count;
+
+    private DeviceImages(Tensor images, Tensor labels, int count) {
+        this.images = images;
+        this.labels = labels;
+        this.count = count;
+    }
+
+    public static DeviceImages upload(CifarSplit split, Normalization normalization, ComputeDevice device) {
+        try (NoGradGuard noGrad = new NoGradGuard()) {
+            int side = CifarSplit.IMAGE_SIZE;
+            Tensor bytes = Tensor.create(split.images(), false, split.count(), CifarSplit.CHANNELS, side, side)
+                    .to(device.device(), ScalarType.Float);
+            Tensor mean = tensorOf(normalization.mean(), device);
+            Tensor std = tensorOf(normalization.std(), device);
+            Tensor normalized = bytes.div(Tensors.scalar(255)).sub(mean).div(std)
+                    .to(device.computeType()).contiguous(MemoryFormat.ChannelsLast);
+            Tensor labels = Tensor.create(split.labels(), false, split.count()).to(device.device(), ScalarType.Long);
+            return new DeviceImages(normalized, labels, split.count());
+        }
+    }
+
+    private static Tensor tensorOf(java.util.List<Double> perChannel, ComputeDevice device) {
+        float[] values = new float[perChannel.size()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = perChannel.get(i).floatValue();
+        }
+        return Tensor.create(values, 1, values.length, 1, 1).to(device.device(), ScalarType.Float);
+    }
+
+    public Tensor images() {
+        return images;
+    }
+
+    public Tensor labels() {
+        return labels;
+    }
+
+    public int count() {
+        return count;
+    }
+}

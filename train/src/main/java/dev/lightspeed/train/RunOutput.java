@@ -1,0 +1,127 @@
+package dev.lightspeed.train;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.lightspeed.models.Checkpoint;
+import dev.lightspeed.models.InputError;
+import dev.lightspeed.models.SafeTensors;
+import dev.lightspeed.models.TensorData;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The files of a run folder. Every file is written whole to a temporary sibling and renamed into place, so a
+ * crash or Ctrl-C never leaves a half-written file, and the last complete epoch stays on disk.
+ */
+public final class RunOutput {
+
+    public static final String METRICS = "metrics.jsonl";
+    public static final String SUMMARY = "summary.json";
+    public static final String MODEL = "model.safetensors";
+    /** The model plus optimizer state after the last complete epoch, for --resume. */
+    public static final String RESUME = "resume.safetensors";
+
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Path folder;
+    private final boolean created;
+    private final StringBuilder metricsLines = new StringBuilder();
+
+    private RunOutput(Path folder, boolean created) {
+        this.folder = folder;
+        this.created = created;
+    }
+
+    /** Creates (or reuses) the folder and proves it writable before any training time is spent. */
+    public static RunOutput prepare(Path folder) {
+        boolean created = !Files.exists(folder);
+        try {
+            Files.createDirectories(folder);
+            Path probe = Files.createTempFile(folder, ".write-check", ".tmp");
+            Files.delete(probe);
+        } catch (IOException | SecurityException e) {
+            throw new InputError("cannot write to output folder " + folder + " (" + reason(e)
+                    + "); pass --out with a writable folder");
+        }
+        return new RunOutput(folder, created);
+    }
+
+    /** Removes the folder again if this run created it and never got to write a file into it. */
+    public void discardIfEmpty() {
+        if (!created) {
+            return;
+        }
+        try (var entries = Files.list(folder)) {
+            if (entries.findAny().isEmpty()) {
+                Files.delete(folder);
+            }
+        } catch (IOException e) {
+            // Best effort: an empty folder is harmless.
+        }
+    }
+
+    private static String reason(Exception e) {
+        String m = e.getMessage();
+        return e.getClass().getSimpleName().replace("Exception", "") + (m == null ? "" : ": " + m);
+    }
+
+    public Path folder() {
+        return folder;
+    }
+
+    public Path model() {
+        return folder.resolve(MODEL);
+    }
+
+    public Path resumeState() {
+        return folder.resolve(RESUME);
+    }
+
+    /** Loads lines of an earlier run's metrics when resuming, so that the file keeps every epoch. */
+    void keepEarlierMetrics(int lastEpoch) throws IOException {
+        Path file = folder.resolve(METRICS);
+        if (!Files.exists(file)) {
+            return;
+        }
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            if (!line.isBlank() && JSON.readTree(line).path("epoch").asInt() <= lastEpoch) {
+                metricsLines.append(line).append('\n');
+            }
+        }
+    }
+
+    void appendMetrics(Map<String, Object> row) throws IOException {
+        metricsLines.append(JSON.writeValueAsString(row)).append('\n');
+        writeAtomically(folder.resolve(METRICS), metricsLines.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    public void writeSummary(Map<String, Object> summary) throws IOException {
+        byte[] bytes = JSON.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(summary);
+        writeAtomically(folder.resolve(SUMMARY), bytes);
+    }
+
+    void writeCheckpoint(Checkpoint checkpoint, Map<String, TensorData> optimizerState, int step) throws IOException {
+        checkpoint.save(model());
+        Map<String, TensorData> all = new LinkedHashMap<>(checkpoint.tensors());
+        optimizerState.forEach((name, t) -> all.put(Checkpoint.TRAINING_STATE_PREFIX + name, t));
+        Map<String, String> meta = new LinkedHashMap<>(checkpoint.metadata());
+        meta.put("step", Integer.toString(step));
+        SafeTensors.write(resumeState(), all, meta);
+    }
+
+    static void writeAtomically(Path target, byte[] bytes) throws IOException {
+        Path temp = Files.createTempFile(target.toAbsolutePath().getParent(), target.getFileName().toString(), ".tmp");
+        try {
+            Files.write(temp, bytes);
+            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+}

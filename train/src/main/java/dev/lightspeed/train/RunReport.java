@@ -1,0 +1,52 @@
+package dev.lightspeed.train;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The JSON shapes of metrics.jsonl rows and summary.json. */
+public final class RunReport {
+
+    private RunReport() {
+    }
+
+    public static Map<String, Object> row(EpochMetrics m) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("epoch", m.epoch());
+        row.put("train_loss", m.trainLoss());
+        row.put("train_acc", m.trainAcc());
+        row.put("val_loss", m.valLoss());
+        row.put("val_acc", m.valAcc());
+        row.put("tta_val_acc", Double.isNaN(m.ttaValAcc()) ? null : m.ttaValAcc());
+        row.put("epoch_train_seconds", m.epochTrainSeconds());
+        row.put("total_time_seconds", m.totalTimeSeconds());
+        row.put("images_per_second", m.imagesPerSecond());
+        row.put("peak_rss_bytes", m.peakRssBytes());
+        row.put("phase_seconds", m.phaseSeconds());
+        return row;
+    }
+
+    public static Map<String, Object> summary(TrainConfig config, Trainer.Result result, double wallSeconds) {
+        List<EpochMetrics> epochs = result.epochs();
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("preset", config.recipe().preset());
+        s.put("recipe", config.recipe());
+        s.put("seed", config.seed());
+        s.put("device", config.device().kind());
+        s.put("precision", config.device().precisionName());
+        s.put("threads", org.bytedeco.pytorch.global.torch.get_num_threads());
+        s.put("epochs", config.recipe().epochs());
+        s.put("tta_level", config.recipe().ttaLevel());
+        s.put("final_accuracy", result.finalAccuracy());
+        s.put("train_seconds", result.trainSeconds());
+        s.put("wall_seconds", wallSeconds);
+        double images = epochs.stream().mapToDouble(e -> e.imagesPerSecond() * e.epochTrainSeconds()).sum();
+        s.put("images_per_second", result.trainSeconds() > 0 ? images / result.trainSeconds() : 0);
+        s.put("peak_rss_bytes", epochs.stream().mapToLong(EpochMetrics::peakRssBytes).max().orElse(0));
+        Map<String, Double> phases = new LinkedHashMap<>();
+        epochs.forEach(e -> e.phaseSeconds().forEach((k, v) -> phases.merge(k, v, Double::sum)));
+        s.put("phase_seconds", phases);
+        s.put("checkpoint", result.output().model().toString());
+        return s;
+    }
+}

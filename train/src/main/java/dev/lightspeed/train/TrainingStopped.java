@@ -1,0 +1,11 @@
+package dev.lightspeed.train;
+
+import dev.lightspeed.models.InputError;
+
+/** A run that stopped early (Ctrl-C, non-finite loss): one line, like bad input, saying where and what was kept. */
+public final class TrainingStopped extends InputError {
+
+    public TrainingStopped(String message) {
+        super(message);
+    }
+}
