@@ -166,14 +166,14 @@ public final class Trainer {
                     lossSum += lossValue;
                     try (NoGradGuard noGrad = new NoGradGuard()) {
                         correct += logits.argmax(new LongOptional(1), false).eq(labels).sum().item_double();
-                        double decay = 1.0 - (double) step / totalSteps;
                         if (trainWhitenBias) {
                             sgd.step(parameters, List.of(WHITEN_BIAS),
-                                    biasLr * (1.0 - (double) step / whitenBiasSteps), biasDecay);
+                                    LrSchedule.linearDecay(biasLr, step, whitenBiasSteps), biasDecay);
                         }
-                        sgd.step(parameters, normBiases, biasLr * decay, biasDecay);
-                        sgd.step(parameters, List.of(HEAD_WEIGHT), headLr * decay, headDecay);
-                        muon.step(parameters, filters, filterLr * decay);
+                        sgd.step(parameters, normBiases, LrSchedule.linearDecay(biasLr, step, totalSteps), biasDecay);
+                        sgd.step(parameters, List.of(HEAD_WEIGHT), LrSchedule.linearDecay(headLr, step, totalSteps),
+                                headDecay);
+                        muon.step(parameters, filters, LrSchedule.linearDecay(filterLr, step, totalSteps));
                         for (Tensor p : parameters.values()) {
                             Tensor grad = p.grad();
                             if (grad.defined()) {

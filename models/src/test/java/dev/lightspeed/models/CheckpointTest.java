@@ -1,0 +1,106 @@
+package dev.lightspeed.models;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class CheckpointTest {
+
+    static Checkpoint sample() {
+        ArchitectureSpec spec = ArchitectureSpec.airbench94();
+        Map<String, TensorData> tensors = new LinkedHashMap<>();
+        int k = 0;
+        for (Map.Entry<String, long[]> e : spec.tensorShapes().entrySet()) {
+            float[] v = new float[(int) TensorData.elementCount(e.getValue())];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = (float) Math.sin(++k);
+            }
+            tensors.put(e.getKey(), new TensorData(e.getValue(), v));
+        }
+        return new Checkpoint(spec, Presets.named("airbench94"), CifarClasses.NAMES, Normalization.cifar10(), 17, 8,
+                0.9412, 2, tensors);
+    }
+
+    @Test
+    void roundTripKeepsEveryTensorAndTheMetadata(@TempDir Path dir) throws IOException {
+        Checkpoint original = sample();
+        Path file = dir.resolve("model.safetensors");
+        original.save(file);
+        Checkpoint loaded = Checkpoint.load(file);
+        assertEquals(original.tensors(), loaded.tensors());
+        assertEquals(original.architecture(), loaded.architecture());
+        assertEquals(original.recipe(), loaded.recipe());
+        assertEquals(original.classes(), loaded.classes());
+        assertEquals(original.normalization(), loaded.normalization());
+        assertEquals(17, loaded.seed());
+        assertEquals(0.9412, loaded.accuracy());
+        try (var files = Files.list(dir)) {
+            assertEquals(1, files.count(), "no temporary file may be left behind");
+        }
+    }
+
+    @Test
+    void fileFollowsTheSafetensorsLayout(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("m.safetensors");
+        SafeTensors.write(file, Map.of("t", new TensorData(new long[] {2}, new float[] {1.5f, -2f})),
+                Map.of("k", "v"));
+        byte[] bytes = Files.readAllBytes(file);
+        long headerLength = java.nio.ByteBuffer.wrap(bytes, 0, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+        assertEquals(0, (8 + headerLength) % 8, "data must start 8-byte aligned");
+        String header = new String(bytes, 8, (int) headerLength, java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(header.contains("\"dtype\":\"F32\"") && header.contains("\"data_offsets\":[0,8]"), header);
+        assertEquals(8 + headerLength + 8, bytes.length);
+        float first = java.nio.ByteBuffer.wrap(bytes, (int) (8 + headerLength), 4)
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN).getFloat();
+        assertEquals(1.5f, first);
+    }
+
+    @Test
+    void corruptOrForeignFilesAreOneLineInputErrors(@TempDir Path dir) throws IOException {
+        Path truncated = dir.resolve("t.safetensors");
+        sample().save(truncated);
+        byte[] bytes = Files.readAllBytes(truncated);
+        Files.write(truncated, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+        assertOneLine(assertThrows(InputError.class, () -> Checkpoint.load(truncated)));
+
+        Path text = dir.resolve("x.safetensors");
+        Files.writeString(text, "hello, not a checkpoint");
+        assertOneLine(assertThrows(InputError.class, () -> Checkpoint.load(text)));
+
+        Path foreign = dir.resolve("f.safetensors");
+        SafeTensors.write(foreign, Map.of("w", new TensorData(new long[] {1}, new float[] {1f})), Map.of());
+        assertOneLine(assertThrows(InputError.class, () -> Checkpoint.load(foreign)));
+
+        assertOneLine(assertThrows(InputError.class, () -> Checkpoint.load(dir.resolve("missing.safetensors"))));
+    }
+
+    @Test
+    void wrongShapesAndUnknownArchitecturesAreRefused(@TempDir Path dir) throws IOException {
+        Checkpoint good = sample();
+        Map<String, TensorData> tensors = new LinkedHashMap<>(good.tensors());
+        tensors.put(ArchitectureSpec.HEAD_WEIGHT, new TensorData(new long[] {2, 2}, new float[4]));
+        InputError shape = assertThrows(InputError.class, () -> new Checkpoint(good.architecture(), good.recipe(),
+                good.classes(), good.normalization(), 1, 1, 0.5, 0, tensors));
+        assertTrue(shape.getMessage().contains(ArchitectureSpec.HEAD_WEIGHT));
+
+        Map<String, String> meta = new LinkedHashMap<>(good.metadata());
+        meta.put("architecture", meta.get("architecture").replace("airbench94", "resnet9000"));
+        Path file = dir.resolve("u.safetensors");
+        SafeTensors.write(file, good.tensors(), meta);
+        InputError unknown = assertThrows(InputError.class, () -> Checkpoint.load(file));
+        assertTrue(unknown.getMessage().contains("unknown architecture 'resnet9000'"), unknown.getMessage());
+    }
+
+    private static void assertOneLine(InputError error) {
+        assertTrue(!error.getMessage().contains("\n"), error.getMessage());
+    }
+}
