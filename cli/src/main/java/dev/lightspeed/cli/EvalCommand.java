@@ -11,7 +11,10 @@ import dev.lightspeed.infer.ScoringSession;
 import dev.lightspeed.infer.SessionSettings;
 import dev.lightspeed.infer.Timings;
 import dev.lightspeed.infer.TtaMode;
+import dev.lightspeed.models.Checkpoint;
 import dev.lightspeed.models.InputError;
+import dev.lightspeed.train.ComputeDevice;
+import dev.lightspeed.train.Threads;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
@@ -56,11 +59,21 @@ final class EvalCommand implements Command {
                 .desc("score test-time augmentation (level 2) by feeding six views per image to a plain model")
                 .build());
         o.addOption(Option.builder().longOpt("json").desc("print the report as JSON").build());
+        o.addOption(Option.builder().longOpt("checkpoint").hasArg().argName("FILE")
+                .desc("score a model.safetensors with the trainer's libtorch evaluation instead of an ONNX model "
+                        + "(to compare engines)").build());
+        o.addOption(Option.builder().longOpt("device").hasArg().argName("cpu|cuda")
+                .desc("with --checkpoint: libtorch device (default: cuda when available, else cpu)").build());
+        o.addOption(Option.builder().longOpt("precision").hasArg().argName("auto|bf16|fp32")
+                .desc("with --checkpoint: libtorch compute precision (default auto, as in training)").build());
         return o;
     }
 
     @Override
     public int run(CommandLine line, PrintStream out) throws Exception {
+        if (line.hasOption("checkpoint")) {
+            return runCheckpoint(line, out);
+        }
         Path model = modelPath(line);
         SessionSettings session = sessionSettings(line);
         int warmup = Arguments.intValue(line, "warmup", EvalSettings.DEFAULT_WARMUP_BATCHES, 0);
@@ -77,6 +90,28 @@ final class EvalCommand implements Command {
             CifarSplit test = Cifar10.readSplit(List.of(folder.resolve(Cifar10.TEST_FILE)));
             report = Evaluator.evaluate(scoring, test, settings);
         }
+        if (json) {
+            out.println(report.toJson());
+        } else {
+            print(report, out);
+        }
+        return Main.OK;
+    }
+
+    private static int runCheckpoint(CommandLine line, PrintStream out) throws Exception {
+        if (line.hasOption("model")) {
+            throw new InputError("give --model (ONNX Runtime) or --checkpoint (libtorch), not both");
+        }
+        Path checkpoint = Path.of(line.getOptionValue("checkpoint"));
+        ComputeDevice device = ComputeDevice.resolve(line.getOptionValue("device"), line.getOptionValue("precision"));
+        Threads.configure(Arguments.intValue(line, "threads", 0, 0));
+        int batch = Arguments.intValue(line, "batch-size", EvalSettings.DEFAULT_BATCH_SIZE, 1);
+        int warmup = Arguments.intValue(line, "warmup", EvalSettings.DEFAULT_WARMUP_BATCHES, 0);
+        boolean json = line.hasOption("json");
+        Checkpoint.load(checkpoint); // a bad checkpoint is reported before any dataset download
+        Path folder = Cifar10.resolveFolder(DataOptions.folder(line, json ? System.err : out));
+        CifarSplit test = Cifar10.readSplit(List.of(folder.resolve(Cifar10.TEST_FILE)));
+        EvalReport report = TorchScoring.evaluate(checkpoint, test, device, batch, warmup, line.hasOption("tta"));
         if (json) {
             out.println(report.toJson());
         } else {

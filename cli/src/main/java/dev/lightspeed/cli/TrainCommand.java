@@ -2,6 +2,9 @@ package dev.lightspeed.cli;
 
 import dev.lightspeed.data.Cifar10;
 import dev.lightspeed.data.CifarDataset;
+import dev.lightspeed.export.ExportOptions;
+import dev.lightspeed.export.ExportResult;
+import dev.lightspeed.export.OnnxExporter;
 import dev.lightspeed.models.Checkpoint;
 import dev.lightspeed.models.InputError;
 import dev.lightspeed.models.Presets;
@@ -69,6 +72,10 @@ final class TrainCommand implements Command {
         o.addOption(Option.builder().longOpt("resume").desc("continue the run in --out from its last complete epoch").build());
         o.addOption(Option.builder().longOpt("eval-batch-size").hasArg().argName("N")
                 .desc("images per forward pass when evaluating (default 1000)").build());
+        o.addOption(Option.builder().longOpt("export").hasArg().argName("FILE")
+                .desc("also write the trained model as ONNX (with --runs N: one file per run, suffixed -run-K)").build());
+        o.addOption(Option.builder().longOpt("export-tta")
+                .desc("with --export: put test-time augmentation into the ONNX graph").build());
         o.addOption(Option.builder().longOpt("profile")
                 .desc("wait for the device at phase boundaries so the phase split is exact (slower on CUDA)").build());
         return o;
@@ -102,6 +109,13 @@ final class TrainCommand implements Command {
             if (checkpoint.epoch() >= recipe.epochs()) {
                 throw new InputError("the run in " + outRoot + " already finished all " + recipe.epochs()
                         + " epochs; nothing to resume");
+            }
+        }
+        if (line.hasOption("export")) {
+            Path parent = Path.of(line.getOptionValue("export")).toAbsolutePath().getParent();
+            if (!Files.isDirectory(parent) || !Files.isWritable(parent)) {
+                throw new InputError("cannot write --export " + line.getOptionValue("export") + ": folder " + parent
+                        + " does not exist or is not writable");
             }
         }
         ComputeDevice device = ComputeDevice.resolve(line.getOptionValue("device"), line.getOptionValue("precision"));
@@ -144,12 +158,30 @@ final class TrainCommand implements Command {
                         100 * result.finalAccuracy(), result.trainSeconds(), (double) summary.get("images_per_second"),
                         wall, result.output().model());
                 accuracies.add(result.finalAccuracy());
+                if (line.hasOption("export")) {
+                    Path onnx = exportPath(Path.of(line.getOptionValue("export")), runs, r);
+                    ExportResult exported = OnnxExporter.export(Checkpoint.load(result.output().model()), onnx,
+                            ExportOptions.defaults().withTta(line.hasOption("export-tta"))
+                                    .withProducerVersion(Version.current()));
+                    out.println("exported " + exported.path());
+                }
             }
         }
         if (runs > 1) {
             out.println(Statistics.describe(accuracies));
         }
         return Main.OK;
+    }
+
+    private static Path exportPath(Path requested, int runs, int run) {
+        if (runs == 1) {
+            return requested;
+        }
+        String name = requested.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        String suffixed = dot > 0 ? name.substring(0, dot) + "-run-" + (run + 1) + name.substring(dot)
+                : name + "-run-" + (run + 1);
+        return requested.resolveSibling(suffixed);
     }
 
     private static Recipe recipe(CommandLine line) {

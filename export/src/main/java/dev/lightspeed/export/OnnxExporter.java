@@ -3,12 +3,13 @@ package dev.lightspeed.export;
 import dev.lightspeed.export.onnx.ModelProto;
 import dev.lightspeed.export.onnx.OperatorSetIdProto;
 import dev.lightspeed.export.onnx.StringStringEntryProto;
+import dev.lightspeed.models.AtomicFiles;
 import dev.lightspeed.models.Checkpoint;
 import dev.lightspeed.models.InputError;
 
 import java.io.BufferedOutputStream;
-import java.io.FileOutputStream;
 import java.io.IOException;
+import java.nio.channels.Channels;
 import java.io.OutputStream;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
@@ -16,9 +17,7 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Map;
-import java.util.UUID;
 
 /**
  * Turns a trained checkpoint into an ONNX model: graph input {@value #INPUT} (float32 [N, 3, 32, 32], RGB in
@@ -89,37 +88,16 @@ public final class OnnxExporter {
             throw new InputError(out + " is a folder; pass a file name for the model, such as "
                     + out.resolve("model.onnx"));
         }
-        Path temp = null;
         try {
-            Files.createDirectories(target.getParent());
-            // Files.createFile honours the umask, unlike createTempFile's owner-only mode, so the renamed model
-            // ends up with the same permissions as any other file the user writes.
-            temp = Files.createFile(target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID()
-                    + ".tmp"));
-            try (FileOutputStream file = new FileOutputStream(temp.toFile());
-                 OutputStream buffered = new BufferedOutputStream(file, 1 << 16)) {
+            AtomicFiles.write(target, channel -> {
+                OutputStream buffered = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
                 model.writeTo(buffered);
                 buffered.flush();
-                file.getFD().sync();
-            }
-            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            });
             return Files.size(target);
         } catch (IOException e) {
             throw new InputError("cannot write ONNX model " + out + " (" + reason(e)
                     + "); choose an output path in a writable folder", e);
-        } finally {
-            deleteQuietly(temp);
-        }
-    }
-
-    private static void deleteQuietly(Path temp) {
-        if (temp == null) {
-            return;
-        }
-        try {
-            Files.deleteIfExists(temp);
-        } catch (IOException ignored) {
-            // Best effort: the error that brought us here is the one worth reporting.
         }
     }
 

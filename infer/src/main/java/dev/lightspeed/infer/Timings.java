@@ -18,7 +18,7 @@ import java.util.List;
 public record Timings(double sessionSeconds, double warmupSeconds, int warmupBatches, double scoringSeconds,
         int batches, double imagesPerSecond, double p50BatchMillis, double p95BatchMillis) {
 
-    static Timings of(double sessionSeconds, double warmupSeconds, int warmupBatches, double scoringSeconds,
+    public static Timings of(double sessionSeconds, double warmupSeconds, int warmupBatches, double scoringSeconds,
             int images, List<Double> batchMillis) {
         double[] sorted = batchMillis.stream().mapToDouble(Double::doubleValue).toArray();
         Arrays.sort(sorted);

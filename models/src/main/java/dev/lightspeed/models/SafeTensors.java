@@ -62,24 +62,14 @@ public final class SafeTensors {
         }
         prefix.flip();
 
-        Path parent = path.toAbsolutePath().getParent();
-        Files.createDirectories(parent);
-        Path temp = Files.createTempFile(parent, path.getFileName().toString(), ".tmp");
-        try {
-            try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                writeFully(out, prefix);
-                for (TensorData t : tensors.values()) {
-                    ByteBuffer data = ByteBuffer.allocate(4 * t.values().length).order(ByteOrder.LITTLE_ENDIAN);
-                    data.asFloatBuffer().put(t.values());
-                    writeFully(out, data);
-                }
-                out.force(true);
+        AtomicFiles.write(path, out -> {
+            writeFully(out, prefix);
+            for (TensorData t : tensors.values()) {
+                ByteBuffer data = ByteBuffer.allocate(4 * t.values().length).order(ByteOrder.LITTLE_ENDIAN);
+                data.asFloatBuffer().put(t.values());
+                writeFully(out, data);
             }
-            Files.move(temp, path, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(temp);
-        }
+        });
     }
 
     private static void writeFully(FileChannel out, ByteBuffer buffer) throws IOException {

@@ -1,5 +1,6 @@
 package dev.lightspeed.train;
 
+import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.DoubleOptional;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
@@ -31,7 +32,10 @@ public final class Evaluation {
             TensorVector parts = new TensorVector();
             for (long start = 0; start < split.count(); start += batchSize) {
                 long size = Math.min(batchSize, split.count() - start);
-                parts.push_back(logits(network, split.images().narrow(0, start, size), ttaLevel));
+                // The batch's activations are freed here; the vector, made outside the scope, keeps the logits.
+                try (PointerScope scope = new PointerScope()) {
+                    parts.push_back(logits(network, split.images().narrow(0, start, size), ttaLevel));
+                }
             }
             Tensor logits = torch.cat(parts, 0);
             Tensor labels = split.labels();

@@ -2,6 +2,7 @@ package dev.lightspeed.train;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.lightspeed.models.AtomicFiles;
 import dev.lightspeed.models.Checkpoint;
 import dev.lightspeed.models.InputError;
 import dev.lightspeed.models.SafeTensors;
@@ -11,7 +12,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -98,12 +98,12 @@ public final class RunOutput {
 
     void appendMetrics(Map<String, Object> row) throws IOException {
         metricsLines.append(JSON.writeValueAsString(row)).append('\n');
-        writeAtomically(folder.resolve(METRICS), metricsLines.toString().getBytes(StandardCharsets.UTF_8));
+        AtomicFiles.write(folder.resolve(METRICS), metricsLines.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     public void writeSummary(Map<String, Object> summary) throws IOException {
         byte[] bytes = JSON.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(summary);
-        writeAtomically(folder.resolve(SUMMARY), bytes);
+        AtomicFiles.write(folder.resolve(SUMMARY), bytes);
     }
 
     void writeCheckpoint(Checkpoint checkpoint, Map<String, TensorData> optimizerState, int step) throws IOException {
@@ -115,13 +115,4 @@ public final class RunOutput {
         SafeTensors.write(resumeState(), all, meta);
     }
 
-    static void writeAtomically(Path target, byte[] bytes) throws IOException {
-        Path temp = Files.createTempFile(target.toAbsolutePath().getParent(), target.getFileName().toString(), ".tmp");
-        try {
-            Files.write(temp, bytes);
-            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(temp);
-        }
-    }
 }

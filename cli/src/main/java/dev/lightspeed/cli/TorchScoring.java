@@ -1,0 +1,91 @@
+package dev.lightspeed.cli;
+
+import dev.lightspeed.data.CifarSplit;
+import dev.lightspeed.infer.ClassAccuracy;
+import dev.lightspeed.infer.EvalReport;
+import dev.lightspeed.infer.Timings;
+import dev.lightspeed.infer.TtaMode;
+import dev.lightspeed.models.Checkpoint;
+import dev.lightspeed.train.ComputeDevice;
+import dev.lightspeed.train.DeviceImages;
+import dev.lightspeed.train.Evaluation;
+import dev.lightspeed.train.Network;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.LongOptional;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
+
+import java.nio.LongBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Scores a checkpoint with the trainer's own libtorch evaluation, timed like an ONNX Runtime evaluation, so the
+ * two engines can be compared on the same model ({@code lightspeed eval --checkpoint}).
+ */
+final class TorchScoring {
+
+    private TorchScoring() {
+    }
+
+    static EvalReport evaluate(Path checkpointFile, CifarSplit test, ComputeDevice device, int batchSize,
+            int warmupBatches, boolean tta) {
+        long start = System.nanoTime();
+        Checkpoint checkpoint = Checkpoint.load(checkpointFile);
+        Network network = Network.fromValues(checkpoint.architecture(), device, checkpoint.tensors());
+        DeviceImages images = DeviceImages.upload(test, checkpoint.normalization(), device);
+        device.synchronize();
+        double loadSeconds = (System.nanoTime() - start) / 1e9;
+        int level = tta ? 2 : 0;
+
+        long warmupStart = System.nanoTime();
+        try (NoGradGuard noGrad = new NoGradGuard()) {
+            for (int b = 0; b < warmupBatches; b++) {
+                try (PointerScope scope = new PointerScope()) {
+                    long first = (long) b * batchSize % test.count();
+                    long size = Math.min(batchSize, test.count() - first);
+                    Evaluation.logits(network, images.images().narrow(0, first, size), level);
+                    device.synchronize();
+                }
+            }
+        }
+        double warmupSeconds = (System.nanoTime() - warmupStart) / 1e9;
+
+        int classes = checkpoint.classes().size();
+        int[] correct = new int[classes];
+        int[] total = new int[classes];
+        List<Double> batchMillis = new ArrayList<>();
+        long scoringStart = System.nanoTime();
+        try (NoGradGuard noGrad = new NoGradGuard()) {
+            for (int first = 0; first < test.count(); first += batchSize) {
+                int size = Math.min(batchSize, test.count() - first);
+                try (PointerScope scope = new PointerScope()) {
+                    long batchStart = System.nanoTime();
+                    Tensor logits = Evaluation.logits(network, images.images().narrow(0, first, size), level);
+                    Tensor predicted = logits.argmax(new LongOptional(1), false).cpu().contiguous();
+                    batchMillis.add((System.nanoTime() - batchStart) / 1e6);
+                    LongBuffer labels = (LongBuffer) predicted.createBuffer();
+                    for (int i = 0; i < size; i++) {
+                        int label = test.label(first + i);
+                        total[label]++;
+                        if (labels.get(i) == label) {
+                            correct[label]++;
+                        }
+                    }
+                }
+            }
+        }
+        double scoringSeconds = (System.nanoTime() - scoringStart) / 1e9;
+        List<ClassAccuracy> perClass = new ArrayList<>();
+        int allCorrect = 0;
+        for (int c = 0; c < classes; c++) {
+            perClass.add(new ClassAccuracy(checkpoint.classes().get(c), correct[c], total[c]));
+            allCorrect += correct[c];
+        }
+        return new EvalReport(checkpointFile.toString(), "libtorch-" + device.kind() + " (" + device.precisionName()
+                + ")", org.bytedeco.pytorch.global.torch.get_num_threads(), batchSize,
+                tta ? TtaMode.VIEWS : TtaMode.NONE, test.count(), allCorrect, perClass,
+                Timings.of(loadSeconds, warmupSeconds, warmupBatches, scoringSeconds, test.count(), batchMillis));
+    }
+}
