@@ -123,7 +123,7 @@ final class EvalCommand implements Command {
     static void print(EvalReport report, PrintStream out) {
         out.printf(Locale.ROOT, "model      %s (test-time augmentation: %s)%n", report.model(), describe(report.tta()));
         out.printf(Locale.ROOT, "provider   %s, %s, batch %d%n", report.provider(),
-                report.threads() == 0 ? "default threads" : report.threads() + " threads", report.batchSize());
+                report.threads() + " threads", report.batchSize());
         out.printf(Locale.ROOT, "accuracy   %.2f %% (%d / %d)%n", 100 * report.accuracy(), report.correct(),
                 report.images());
         int width = report.perClass().stream().mapToInt(c -> c.name().length()).max().orElse(8);
@@ -155,7 +155,7 @@ final class EvalCommand implements Command {
                 .desc("ONNX Runtime execution provider: " + providerNames() + " (default cpu; cuda and tensorrt "
                         + "need the GPU build and an NVIDIA GPU)").build());
         o.addOption(Option.builder().longOpt("threads").hasArg().argName("N")
-                .desc("CPU threads per call (default 0: one per core)").build());
+                .desc("CPU threads (default: all " + Runtime.getRuntime().availableProcessors() + " processors)").build());
     }
 
     static Path modelPath(CommandLine line) {

@@ -63,9 +63,7 @@ public final class ScoringSession implements AutoCloseable {
         OrtSession session = null;
         try {
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            if (settings.threads() > 0) {
-                options.setIntraOpNumThreads(settings.threads());
-            }
+            options.setIntraOpNumThreads(settings.threads());
             settings.provider().addTo(options);
             session = environment.createSession(model.toString(), options);
             ModelInfo info = describe(model, session);

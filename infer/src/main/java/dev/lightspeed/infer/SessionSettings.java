@@ -6,13 +6,18 @@ import dev.lightspeed.models.InputError;
  * How to run a model.
  *
  * @param provider where the graph runs
- * @param threads  intra-op threads of the CPU provider; 0 lets ONNX Runtime use one per physical core
+ * @param threads  intra-op threads of the CPU provider; 0 means one per available processor. (ONNX Runtime's own
+ *                 default counts physical cores from the CPU's topology, which virtual machines often hide: on a
+ *                 2-vCPU VM it ran one thread, at half the speed.)
  */
 public record SessionSettings(ExecutionProvider provider, int threads) {
 
     public SessionSettings {
         if (threads < 0) {
-            throw new InputError("--threads must be 0 (one per core) or more, got " + threads);
+            throw new InputError("--threads must be 0 (one per processor) or more, got " + threads);
+        }
+        if (threads == 0) {
+            threads = Runtime.getRuntime().availableProcessors();
         }
     }
 
