@@ -136,8 +136,8 @@ final class TrainCommand implements Command {
         try (Interruption interruption = Interruption.install()) {
             for (int r = 0; r < runs; r++) {
                 long runSeed = seed + r;
-                TrainConfig config = new TrainConfig(recipe, runSeed, device, outputs.get(r).folder(), resume,
-                        evalBatch, line.hasOption("profile"));
+                TrainConfig config = new TrainConfig(recipe, runSeed, device, resume, evalBatch,
+                        line.hasOption("profile"));
                 long start = System.nanoTime();
                 if (runs > 1) {
                     out.println();

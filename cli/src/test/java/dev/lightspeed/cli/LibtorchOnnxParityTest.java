@@ -71,7 +71,7 @@ class LibtorchOnnxParityTest {
                 .with("whitening-samples", "300");
         CifarDataset data = new CifarDataset(randomImages(300, 1), randomImages(100, 2));
         Path run = dir.resolve("run");
-        new Trainer(new TrainConfig(recipe, 3, FP32, run, false, 100, false), new TrainingListener() { }, () -> false)
+        new Trainer(new TrainConfig(recipe, 3, FP32, false, 100, false), new TrainingListener() { }, () -> false)
                 .run(data, RunOutput.prepare(run));
         checkpoint = Checkpoint.load(run.resolve(RunOutput.MODEL));
         plainModel = OnnxExporter.export(checkpoint, dir.resolve("plain.onnx"), ExportOptions.defaults()).path();

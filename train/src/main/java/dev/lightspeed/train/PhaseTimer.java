@@ -43,10 +43,6 @@ final class PhaseTimer {
         mark = now;
     }
 
-    double seconds(String phase) {
-        return nanos.getOrDefault(phase, 0L) / 1e9;
-    }
-
     Map<String, Double> secondsByPhase() {
         Map<String, Double> out = new LinkedHashMap<>();
         nanos.forEach((k, v) -> out.put(k, v / 1e9));

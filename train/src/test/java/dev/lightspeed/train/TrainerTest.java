@@ -36,7 +36,7 @@ class TrainerTest {
     }
 
     private static Trainer.Result train(Recipe recipe, CifarDataset data, long seed, Path out) throws Exception {
-        TrainConfig config = new TrainConfig(recipe, seed, CPU, out, false, 50, false);
+        TrainConfig config = new TrainConfig(recipe, seed, CPU, false, 50, false);
         return new Trainer(config, new TrainingListener() { }, () -> false).run(data, RunOutput.prepare(out));
     }
 
@@ -81,14 +81,14 @@ class TrainerTest {
                 steps[0]++;
             }
         };
-        TrainConfig first = new TrainConfig(tinyRecipe(), 7, CPU, out, false, 50, false);
+        TrainConfig first = new TrainConfig(tinyRecipe(), 7, CPU, false, 50, false);
         // Ask to stop once the first epoch's 4 steps are done, as Ctrl-C would.
         InputError stopped = assertThrows(InputError.class,
                 () -> new Trainer(first, counter, () -> steps[0] >= 4).run(data, RunOutput.prepare(out)));
         assertTrue(stopped.getMessage().contains("--resume"), stopped.getMessage());
         assertEquals(1, Checkpoint.load(out.resolve(RunOutput.MODEL)).epoch());
 
-        TrainConfig resumed = new TrainConfig(tinyRecipe(), 7, CPU, out, true, 50, false);
+        TrainConfig resumed = new TrainConfig(tinyRecipe(), 7, CPU, true, 50, false);
         Trainer.Result rest = new Trainer(resumed, new TrainingListener() { }, () -> false)
                 .run(data, RunOutput.prepare(out));
         assertEquals(1, rest.epochs().size());
