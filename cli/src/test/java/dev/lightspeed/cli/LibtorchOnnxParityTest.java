@@ -19,6 +19,7 @@ import dev.lightspeed.train.DeviceImages;
 import dev.lightspeed.train.Evaluation;
 import dev.lightspeed.train.Network;
 import dev.lightspeed.train.RunOutput;
+import dev.lightspeed.train.SyntheticData;
 import dev.lightspeed.train.Threads;
 import dev.lightspeed.train.TrainConfig;
 import dev.lightspeed.train.Trainer;
@@ -32,7 +33,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -53,23 +53,12 @@ class LibtorchOnnxParityTest {
     private static Path plainModel;
     private static Path ttaModel;
 
-    static CifarSplit randomImages(int count, long seed) {
-        Random random = new Random(seed);
-        byte[] images = new byte[count * CifarSplit.IMAGE_BYTES];
-        random.nextBytes(images);
-        byte[] labels = new byte[count];
-        for (int i = 0; i < count; i++) {
-            labels[i] = (byte) random.nextInt(10);
-        }
-        return new CifarSplit(images, labels, count);
-    }
-
     @BeforeAll
     static void trainAndExport() throws Exception {
         Threads.configure(0);
         Recipe recipe = Presets.named("airbench94").with("epochs", "2").with("batch-size", "100")
                 .with("whitening-samples", "300");
-        CifarDataset data = new CifarDataset(randomImages(300, 1), randomImages(100, 2));
+        CifarDataset data = new CifarDataset(SyntheticData.randomSplit(300, 1), SyntheticData.randomSplit(100, 2));
         Path run = dir.resolve("run");
         new Trainer(new TrainConfig(recipe, 3, FP32, false, 100, false), new TrainingListener() { }, () -> false)
                 .run(data, RunOutput.prepare(run));
@@ -104,13 +93,13 @@ class LibtorchOnnxParityTest {
 
     @Test
     void plainGraphMatchesTheTrainerOnARandomBatch() {
-        double max = maxDifference(plainModel, randomImages(64, 9), 0);
+        double max = maxDifference(plainModel, SyntheticData.randomSplit(64, 9), 0);
         assertTrue(max <= TOLERANCE, "max |Δ logit| = " + max);
     }
 
     @Test
     void ttaGraphMatchesTheTrainersTestTimeAugmentation() {
-        double max = maxDifference(ttaModel, randomImages(32, 10), 2);
+        double max = maxDifference(ttaModel, SyntheticData.randomSplit(32, 10), 2);
         assertTrue(max <= TOLERANCE, "max |Δ logit| = " + max);
     }
 
@@ -126,7 +115,7 @@ class LibtorchOnnxParityTest {
 
     @Test
     void onnxRuntimeEvaluationOfTheExportGivesTheTrainersAccuracy() {
-        CifarSplit test = randomImages(100, 2);
+        CifarSplit test = SyntheticData.randomSplit(100, 2);
         Network network = Network.fromValues(checkpoint.architecture(), FP32, checkpoint.tensors());
         double trainer = Evaluation.evaluate(network, DeviceImages.upload(test, checkpoint.normalization(), FP32), 0,
                 100).accuracy();

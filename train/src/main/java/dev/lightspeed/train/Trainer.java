@@ -15,6 +15,7 @@ import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.MemoryFormat;
+import org.bytedeco.pytorch.global.torch.ScalarType;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -152,7 +153,8 @@ public final class Trainer {
         Tensor order = Tensors.fromHost(augmentation.epochOrder(epoch, train.count()), device);
         timer.lap(PhaseTimer.DATA);
         double lossSum = 0;
-        double correct = 0;
+        // Summed on the device: reading it back every step would add a host synchronization per step.
+        Tensor correct = torch.zeros(new long[] {}, device.options(ScalarType.Long));
         for (int s = 0; s < stepsPerEpoch; s++) {
             int step = epoch * stepsPerEpoch + s;
             if (stopRequested.getAsBoolean()) {
@@ -179,13 +181,13 @@ public final class Trainer {
                 }
                 lossSum += lossValue;
                 try (NoGradGuard noGrad = new NoGradGuard()) {
-                    correct += logits.argmax(new LongOptional(1), false).eq(labels).sum().item_double();
+                    correct.add_(logits.argmax(new LongOptional(1), false).eq(labels).sum());
                 }
                 optimization.step(step);
                 timer.lap(PhaseTimer.OPTIMIZER);
             }
             listener.step(epoch, s + 1, stepsPerEpoch);
         }
-        return new EpochTotals(lossSum, correct);
+        return new EpochTotals(lossSum, correct.item_double());
     }
 }

@@ -1,6 +1,5 @@
 package dev.lightspeed.train;
 
-import dev.lightspeed.data.CifarSplit;
 import dev.lightspeed.models.Normalization;
 import dev.lightspeed.models.Presets;
 import dev.lightspeed.models.Recipe;
@@ -10,7 +9,6 @@ import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
-import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -21,24 +19,13 @@ class AugmentationTest {
 
     private static final ComputeDevice CPU = ComputeDevice.resolve("cpu", "fp32");
 
-    static CifarSplit randomSplit(int count, long seed) {
-        Random random = new Random(seed);
-        byte[] images = new byte[count * CifarSplit.IMAGE_BYTES];
-        random.nextBytes(images);
-        byte[] labels = new byte[count];
-        for (int i = 0; i < count; i++) {
-            labels[i] = (byte) random.nextInt(10);
-        }
-        return new CifarSplit(images, labels, count);
-    }
-
     private static boolean same(Tensor a, Tensor b) {
         return a.sub(b).abs().max().item_double() == 0;
     }
 
     @Test
     void everyAugmentedImageIsAShiftedViewOfTheBaseImageAndFlipsAlternate() {
-        DeviceImages train = DeviceImages.upload(randomSplit(40, 1), Normalization.cifar10(), CPU);
+        DeviceImages train = DeviceImages.upload(SyntheticData.randomSplit(40, 1), Normalization.cifar10(), CPU);
         Recipe recipe = Presets.named("airbench94");
         Augmentation augmentation = new Augmentation(train, recipe, 5, CPU);
         Tensor padded = torch.pad(train.images(), new long[] {2, 2, 2, 2}, "reflect", new DoubleOptional());
@@ -75,7 +62,7 @@ class AugmentationTest {
 
     @Test
     void epochOrderIsAReproduciblePermutation() {
-        DeviceImages train = DeviceImages.upload(randomSplit(10, 2), Normalization.cifar10(), CPU);
+        DeviceImages train = DeviceImages.upload(SyntheticData.randomSplit(10, 2), Normalization.cifar10(), CPU);
         Recipe recipe = Presets.named("airbench94").with("translate", "0");
         Augmentation a = new Augmentation(train, recipe, 9, CPU);
         Augmentation b = new Augmentation(train, recipe, 9, CPU);

@@ -32,7 +32,7 @@ class TrainerTest {
     }
 
     private static CifarDataset tinyData() {
-        return new CifarDataset(AugmentationTest.randomSplit(400, 3), AugmentationTest.randomSplit(100, 4));
+        return new CifarDataset(SyntheticData.randomSplit(400, 3), SyntheticData.randomSplit(100, 4));
     }
 
     private static Trainer.Result train(Recipe recipe, CifarDataset data, long seed, Path out) throws Exception {
