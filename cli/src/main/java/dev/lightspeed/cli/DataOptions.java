@@ -4,6 +4,7 @@ import dev.lightspeed.data.Cifar10;
 import dev.lightspeed.data.Cifar10Download;
 import dev.lightspeed.data.ConsoleProgressBar;
 import dev.lightspeed.data.DataLocation;
+import dev.lightspeed.models.InputError;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
@@ -26,19 +27,30 @@ final class DataOptions {
                 .desc("download CIFAR-10 into the data folder first (automatic when the default folder is empty)").build());
     }
 
-    /** The folder to read, downloading into it first when asked to or when the default folder is empty. */
+    /**
+     * The folder to read. {@code --download} fetches the data unless the folder already holds a valid set (a
+     * partial or damaged set is replaced); without it, only an empty default folder is filled automatically.
+     */
     static Path folder(CommandLine line, PrintStream out) throws IOException {
         String option = line.getOptionValue("data");
         Path folder = DataLocation.resolve(option);
-        boolean automatic = DataLocation.isDefault(option) && Cifar10.holdsNoDataFiles(folder);
-        if (line.hasOption("download") || automatic) {
-            if (!line.hasOption("download") || Cifar10.holdsNoDataFiles(folder)) {
-                out.println("downloading CIFAR-10 into " + folder);
-                ConsoleProgressBar bar = ConsoleProgressBar.forOutput("cifar-10-binary.tar.gz", out);
-                Cifar10Download.download(folder, bar);
-                bar.finish();
-            }
+        boolean download = line.hasOption("download") ? !holdsValidSet(folder)
+                : DataLocation.isDefault(option) && Cifar10.holdsNoDataFiles(folder);
+        if (download) {
+            out.println("downloading CIFAR-10 into " + folder);
+            ConsoleProgressBar bar = ConsoleProgressBar.forOutput("cifar-10-binary.tar.gz", out);
+            Cifar10Download.download(folder, bar);
+            bar.finish();
         }
         return folder;
+    }
+
+    private static boolean holdsValidSet(Path folder) {
+        try {
+            Cifar10.validate(Cifar10.resolveFolder(folder));
+            return true;
+        } catch (InputError e) {
+            return false;
+        }
     }
 }

@@ -11,7 +11,6 @@ import dev.lightspeed.infer.ScoringSession;
 import dev.lightspeed.infer.SessionSettings;
 import dev.lightspeed.infer.Timings;
 import dev.lightspeed.infer.TtaMode;
-import dev.lightspeed.models.Checkpoint;
 import dev.lightspeed.models.InputError;
 import dev.lightspeed.train.ComputeDevice;
 import dev.lightspeed.train.Threads;
@@ -108,10 +107,11 @@ final class EvalCommand implements Command {
         int batch = Arguments.intValue(line, "batch-size", EvalSettings.DEFAULT_BATCH_SIZE, 1);
         int warmup = Arguments.intValue(line, "warmup", EvalSettings.DEFAULT_WARMUP_BATCHES, 0);
         boolean json = line.hasOption("json");
-        Checkpoint.load(checkpoint); // a bad checkpoint is reported before any dataset download
+        // Read first, so that a bad checkpoint is reported before any dataset download.
+        TorchScoring.Loaded loaded = TorchScoring.Loaded.read(checkpoint);
         Path folder = Cifar10.resolveFolder(DataOptions.folder(line, json ? System.err : out));
         CifarSplit test = Cifar10.readSplit(List.of(folder.resolve(Cifar10.TEST_FILE)));
-        EvalReport report = TorchScoring.evaluate(checkpoint, test, device, batch, warmup, line.hasOption("tta"));
+        EvalReport report = TorchScoring.evaluate(loaded, test, device, batch, warmup, line.hasOption("tta"));
         if (json) {
             out.println(report.toJson());
         } else {

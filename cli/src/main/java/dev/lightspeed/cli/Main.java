@@ -72,7 +72,7 @@ public final class Main {
         }
         try {
             return command.run(line, out);
-        } catch (InputError | IllegalArgumentException e) {
+        } catch (InputError e) {
             err.println("lightspeed " + command.name() + ": " + e.getMessage());
             if (verbose) {
                 e.printStackTrace(err);

@@ -29,14 +29,24 @@ final class TorchScoring {
     private TorchScoring() {
     }
 
-    static EvalReport evaluate(Path checkpointFile, CifarSplit test, ComputeDevice device, int batchSize,
+    /** A checkpoint read from disk, with the time that took (part of the "session" time of the report). */
+    record Loaded(Path file, Checkpoint checkpoint, double seconds) {
+
+        static Loaded read(Path file) {
+            long start = System.nanoTime();
+            Checkpoint checkpoint = Checkpoint.load(file);
+            return new Loaded(file, checkpoint, (System.nanoTime() - start) / 1e9);
+        }
+    }
+
+    static EvalReport evaluate(Loaded loaded, CifarSplit test, ComputeDevice device, int batchSize,
             int warmupBatches, boolean tta) {
         long start = System.nanoTime();
-        Checkpoint checkpoint = Checkpoint.load(checkpointFile);
+        Checkpoint checkpoint = loaded.checkpoint();
         Network network = Network.fromValues(checkpoint.architecture(), device, checkpoint.tensors());
         DeviceImages images = DeviceImages.upload(test, checkpoint.normalization(), device);
         device.synchronize();
-        double loadSeconds = (System.nanoTime() - start) / 1e9;
+        double loadSeconds = loaded.seconds() + (System.nanoTime() - start) / 1e9;
         int level = tta ? 2 : 0;
 
         long warmupStart = System.nanoTime();
@@ -83,7 +93,7 @@ final class TorchScoring {
             perClass.add(new ClassAccuracy(checkpoint.classes().get(c), correct[c], total[c]));
             allCorrect += correct[c];
         }
-        return new EvalReport(checkpointFile.toString(), "libtorch-" + device.kind() + " (" + device.precisionName()
+        return new EvalReport(loaded.file().toString(), "libtorch-" + device.kind() + " (" + device.precisionName()
                 + ")", org.bytedeco.pytorch.global.torch.get_num_threads(), batchSize,
                 tta ? TtaMode.VIEWS : TtaMode.NONE, test.count(), allCorrect, perClass,
                 Timings.of(loadSeconds, warmupSeconds, warmupBatches, scoringSeconds, test.count(), batchMillis));

@@ -31,7 +31,7 @@ public final class Presets {
     public static Recipe named(String name) {
         Recipe recipe = PRESETS.get(name);
         if (recipe == null) {
-            throw new IllegalArgumentException("unknown preset '" + name + "'; known: " + String.join(", ", names()));
+            throw new InputError("unknown preset '" + name + "'; known: " + String.join(", ", names()));
         }
         return recipe;
     }

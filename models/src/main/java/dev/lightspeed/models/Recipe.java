@@ -69,7 +69,7 @@ public record Recipe(
 
     private static void require(boolean condition, String message) {
         if (!condition) {
-            throw new IllegalArgumentException(message);
+            throw new InputError(message);
         }
     }
 
@@ -86,7 +86,7 @@ public record Recipe(
 
     /**
      * A copy with one hyperparameter replaced, named in kebab case ({@code batch-size=500}). Unknown names and
-     * unparsable or out-of-range values throw {@link IllegalArgumentException} with a message for the user.
+     * unparsable or out-of-range values throw {@link InputError} with a message for the user.
      */
     public Recipe with(String name, String value) {
         RecordComponent[] components = Recipe.class.getRecordComponents();
@@ -107,14 +107,14 @@ public record Recipe(
             }
         }
         if (!found) {
-            throw new IllegalArgumentException("unknown hyperparameter '" + name + "'; known: "
+            throw new InputError("unknown hyperparameter '" + name + "'; known: "
                     + String.join(", ", overridableNames()));
         }
         try {
             return Recipe.class.getDeclaredConstructor(types).newInstance(values);
         } catch (java.lang.reflect.InvocationTargetException e) {
-            if (e.getCause() instanceof IllegalArgumentException iae) {
-                throw iae;
+            if (e.getCause() instanceof InputError bad) {
+                throw bad;
             }
             throw new IllegalStateException(e.getCause());
         } catch (ReflectiveOperationException e) {
@@ -142,10 +142,10 @@ public record Recipe(
                 return Boolean.parseBoolean(v);
             }
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " expects " + (type == boolean.class ? "true or false"
+            throw new InputError(name + " expects " + (type == boolean.class ? "true or false"
                     : type == int.class ? "an integer" : "a number") + ", got '" + value + "'");
         }
-        throw new IllegalArgumentException(name + " cannot be overridden");
+        throw new InputError(name + " cannot be overridden");
     }
 
     static String kebab(String camel) {

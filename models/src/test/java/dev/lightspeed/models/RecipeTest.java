@@ -35,14 +35,14 @@ class RecipeTest {
     @Test
     void badOverridesSayWhatIsWrong() {
         Recipe r = Presets.named("airbench94");
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> r.with("epochs", "-1")).getMessage()
+        assertTrue(assertThrows(InputError.class, () -> r.with("epochs", "-1")).getMessage()
                 .contains("epochs must be positive"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> r.with("epochs", "eight")).getMessage()
+        assertTrue(assertThrows(InputError.class, () -> r.with("epochs", "eight")).getMessage()
                 .contains("expects an integer"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> r.with("lr-scale", "NaN")).getMessage()
+        assertTrue(assertThrows(InputError.class, () -> r.with("lr-scale", "NaN")).getMessage()
                 .contains("expects a number"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> r.with("momentum", "1")).getMessage()
+        assertTrue(assertThrows(InputError.class, () -> r.with("momentum", "1")).getMessage()
                 .contains("unknown hyperparameter 'momentum'"));
-        assertThrows(IllegalArgumentException.class, () -> Presets.named("nope"));
+        assertThrows(InputError.class, () -> Presets.named("nope"));
     }
 }

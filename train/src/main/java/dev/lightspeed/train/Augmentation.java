@@ -99,8 +99,8 @@ public final class Augmentation {
             Tensor index = Tensors.fromHost(idx, device);
             int dy = s / shifts;
             int dx = s % shifts;
-            Tensor crop = padded.index_select(0, index).narrow(2, dy, side).narrow(3, dx, side);
-            out.index_copy_(0, index, crop);
+            // Narrow first: the gather then copies only the 32×32 window, not the padded image.
+            out.index_copy_(0, index, padded.narrow(2, dy, side).narrow(3, dx, side).index_select(0, index));
         }
         return out;
     }
