@@ -34,9 +34,9 @@ class ExportCommandTest {
 
         assertEquals(0, first.status(), first.err());
         assertTrue(first.out().startsWith("wrote " + plain), first.out());
-        assertTrue(first.out().contains("opset 17, plain"), first.out());
+        assertTrue(first.out().contains("opset 17, fp32, plain"), first.out());
         assertEquals(0, second.status(), second.err());
-        assertTrue(second.out().contains("opset 18, test-time augmentation level 2 in the graph"), second.out());
+        assertTrue(second.out().contains("opset 18, fp32, test-time augmentation level 2 in the graph"), second.out());
         assertTrue(Files.size(plain) > 7_000_000, "airbench94 holds about 2 M float weights");
         assertTrue(Files.size(tta) > Files.size(plain));
     }
@@ -103,6 +103,45 @@ class ExportCommandTest {
         OnnxCommandFixtures.Outcome outcome = run("export", "--checkpoint", checkpoint.toString(), "--opset", "13");
 
         assertBadInput(outcome, "opset 13 is not supported; choose 17 to 21");
+    }
+
+    @Test
+    void int8ExportCalibratesOnTrainingImagesAndScores() throws Exception {
+        Path checkpoint = OnnxCommandFixtures.checkpoint(folder, "model.safetensors");
+        Path data = OnnxCommandFixtures.syntheticCifar(folder, 20);
+
+        OnnxCommandFixtures.Outcome export = run("export", "--checkpoint", checkpoint.toString(), "--precision",
+                "int8", "--calibration-images", "8", "--data", data.toString());
+        Path model = folder.resolve("model-int8.onnx");
+        OnnxCommandFixtures.Outcome eval = run("eval", "--model", model.toString(), "--data", data.toString(),
+                "--json");
+
+        assertEquals(0, export.status(), export.err());
+        assertTrue(export.out().contains("opset 20, int8 (calibrated on 8 training images)"), export.out());
+        assertTrue(Files.size(model) < 3_000_000, "int8 weights take a quarter of float's 8 MB");
+        assertEquals(0, eval.status(), eval.err());
+        assertTrue(eval.out().contains("\"images\" : 20"), eval.out());
+    }
+
+    @Test
+    void int8FlagsAreCheckedBeforeAnyWork() throws Exception {
+        Path checkpoint = OnnxCommandFixtures.checkpoint(folder, "model.safetensors");
+        Path data = OnnxCommandFixtures.syntheticCifar(folder, 5);
+        String path = checkpoint.toString();
+
+        assertBadInput(run("export", "--checkpoint", path, "--precision", "int4"),
+                "unknown precision 'int4'; choose one of fp32, int8");
+        assertBadInput(run("export", "--checkpoint", path, "--precision", "int8", "--opset", "17"),
+                "int8 export needs opset 20 or later");
+        assertBadInput(run("export", "--checkpoint", path, "--calibration-images", "8"),
+                "--calibration-images, --data and --download calibrate an int8 export");
+        assertBadInput(run("export", "--checkpoint", path, "--precision", "int8", "--calibration-images", "0"),
+                "--calibration-images must be at least 1");
+        assertBadInput(run("export", "--checkpoint", path, "--precision", "int8", "--data", data.toString()),
+                "--calibration-images 512 is more than the 10 training images");
+        try (Stream<Path> files = Files.list(folder)) {
+            assertTrue(files.noneMatch(p -> p.toString().endsWith(".onnx")), "a refused export writes nothing");
+        }
     }
 
     static void assertBadInput(OnnxCommandFixtures.Outcome outcome, String expected) {

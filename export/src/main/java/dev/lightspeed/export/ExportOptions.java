@@ -5,12 +5,14 @@ import dev.lightspeed.models.InputError;
 /**
  * How to export a checkpoint.
  *
- * @param opset           ONNX operator set version of the default domain, {@value #MIN_OPSET} to {@value #MAX_OPSET}
+ * @param opset           ONNX operator set version of the default domain, {@value #MIN_OPSET} to {@value #MAX_OPSET};
+ *                        int8 needs {@value NetworkGraph#GELU_OPSET} or later
  * @param tta             whether the graph averages test-time-augmented views (level 2) rather than scoring the
  *                        image alone
+ * @param precision       number format of the convolutions
  * @param producerVersion the lightspeed version recorded in the model
  */
-public record ExportOptions(int opset, boolean tta, String producerVersion) {
+public record ExportOptions(int opset, boolean tta, Precision precision, String producerVersion) {
 
     public static final int DEFAULT_OPSET = 17;
     /** Every operator the exporter writes has kept its semantics from opset 17 through 21. */
@@ -22,26 +24,46 @@ public record ExportOptions(int opset, boolean tta, String producerVersion) {
             throw new InputError("opset " + opset + " is not supported; choose " + MIN_OPSET + " to " + MAX_OPSET
                     + " (default " + DEFAULT_OPSET + ")");
         }
+        if (precision == null) {
+            precision = Precision.FP32;
+        }
+        if (precision == Precision.INT8 && opset < NetworkGraph.GELU_OPSET) {
+            // Before opset 20 GELU is five nodes reading one value; ONNX Runtime gives each its own dequantize,
+            // which keeps the five from fusing and makes the int8 graph slower than float.
+            throw new InputError("int8 export needs opset " + NetworkGraph.GELU_OPSET + " or later (its GELU is the "
+                    + "opset-" + NetworkGraph.GELU_OPSET + " Gelu operator); pass --opset "
+                    + NetworkGraph.GELU_OPSET + " or leave --opset out");
+        }
         if (producerVersion == null || producerVersion.isBlank()) {
             producerVersion = "dev";
         }
     }
 
-    /** Opset 17, no test-time augmentation. */
+    /** Opset 17, float32, no test-time augmentation. */
     public static ExportOptions defaults() {
-        return new ExportOptions(DEFAULT_OPSET, false, "dev");
+        return new ExportOptions(DEFAULT_OPSET, false, Precision.FP32, "dev");
+    }
+
+    /** The opset written when none is asked for: the widely supported 17, or for int8 the first with Gelu. */
+    public static int defaultOpset(Precision precision) {
+        return precision == Precision.INT8 ? NetworkGraph.GELU_OPSET : DEFAULT_OPSET;
     }
 
     public ExportOptions withTta(boolean value) {
-        return new ExportOptions(opset, value, producerVersion);
+        return new ExportOptions(opset, value, precision, producerVersion);
     }
 
     public ExportOptions withOpset(int value) {
-        return new ExportOptions(value, tta, producerVersion);
+        return new ExportOptions(value, tta, precision, producerVersion);
+    }
+
+    /** Switches precision and moves to that precision's default opset. */
+    public ExportOptions withPrecision(Precision value) {
+        return new ExportOptions(defaultOpset(value), tta, value, producerVersion);
     }
 
     public ExportOptions withProducerVersion(String value) {
-        return new ExportOptions(opset, tta, value);
+        return new ExportOptions(opset, tta, precision, value);
     }
 
     public int ttaLevel() {

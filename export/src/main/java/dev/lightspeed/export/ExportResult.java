@@ -10,6 +10,7 @@ import java.nio.file.Path;
  * @param nodes     operators in the graph
  * @param opset     ONNX opset of the graph
  * @param ttaLevel  test-time augmentation computed by the graph: 0 none, 2 mirror and 1-pixel shifts
+ * @param precision number format of the convolutions
  */
-public record ExportResult(Path path, long bytes, int nodes, int opset, int ttaLevel) {
+public record ExportResult(Path path, long bytes, int nodes, int opset, int ttaLevel, Precision precision) {
 }

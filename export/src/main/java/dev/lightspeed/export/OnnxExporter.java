@@ -38,48 +38,95 @@ public final class OnnxExporter {
     }
 
     /**
-     * Writes the model to {@code out} through a temporary file in the same folder, renamed into place, so that a
-     * reader never sees half a model and a failed export leaves nothing behind.
+     * Writes a float32 model to {@code out} through a temporary file in the same folder, renamed into place, so
+     * that a reader never sees half a model and a failed export leaves nothing behind.
      *
      * @throws InputError when the checkpoint cannot be exported or {@code out} cannot be written
      */
     public static ExportResult export(Checkpoint checkpoint, Path out, ExportOptions options) {
-        ModelProto model = toModel(checkpoint, options);
+        return export(checkpoint, out, options, null);
+    }
+
+    /**
+     * As {@link #export(Checkpoint, Path, ExportOptions)}; an int8 model needs the {@code calibration} measured
+     * on this checkpoint's {@link #calibrationModel}, a float32 one ignores it.
+     */
+    public static ExportResult export(Checkpoint checkpoint, Path out, ExportOptions options,
+            Calibration calibration) {
+        ModelProto model = toModel(checkpoint, options, calibration);
         long bytes = writeAtomically(model, out);
-        return new ExportResult(out, bytes, model.getGraph().getNodeCount(), options.opset(), options.ttaLevel());
+        return new ExportResult(out, bytes, model.getGraph().getNodeCount(), options.opset(), options.ttaLevel(),
+                options.precision());
+    }
+
+    /** The float32 graph (no test-time augmentation) with the activations an int8 graph quantizes as outputs. */
+    public static CalibrationModel calibrationModel(Checkpoint checkpoint) {
+        ExportOptions options = ExportOptions.defaults();
+        OnnxGraphBuilder graph = newGraph(checkpoint, options);
+        FoldedNetwork network = FoldedNetwork.of(checkpoint);
+        String image = input(graph, checkpoint);
+        NetworkGraph writer = NetworkGraph.append(graph, options.opset(), null, network, image, OUTPUT);
+        graph.floatOutput(OUTPUT, BATCH, network.numClasses());
+        for (String activation : writer.activations()) {
+            graph.floatOutputOfAnyShape(activation);
+        }
+        return new CalibrationModel(model(checkpoint, options, graph, network).toByteArray(), writer.activations());
     }
 
     static ModelProto toModel(Checkpoint checkpoint, ExportOptions options) {
+        return toModel(checkpoint, options, null);
+    }
+
+    static ModelProto toModel(Checkpoint checkpoint, ExportOptions options, Calibration calibration) {
+        Calibration used = options.precision() == Precision.INT8 ? calibration : null;
+        if (options.precision() == Precision.INT8 && calibration == null) {
+            throw new IllegalArgumentException("an int8 export needs a calibration of the checkpoint's activations");
+        }
         FoldedNetwork network = FoldedNetwork.of(checkpoint);
-        int size = checkpoint.architecture().imageSize();
-        OnnxGraphBuilder graph = new OnnxGraphBuilder("lightspeed-" + checkpoint.architecture().name()
-                + (options.tta() ? "-tta" + TtaGraph.LEVEL : ""));
-        String image = graph.floatInput(INPUT, BATCH, checkpoint.architecture().inputChannels(), size, size);
+        OnnxGraphBuilder graph = newGraph(checkpoint, options);
+        String image = input(graph, checkpoint);
         if (options.tta()) {
-            TtaGraph.appendAveragedLogits(graph, network, image, OUTPUT);
+            TtaGraph.appendAveragedLogits(graph, options.opset(), used, network, image, OUTPUT);
         } else {
-            NetworkGraph.appendLogits(graph, network, image, OUTPUT);
+            NetworkGraph.append(graph, options.opset(), used, network, image, OUTPUT);
         }
         graph.floatOutput(OUTPUT, BATCH, network.numClasses());
+        ModelProto.Builder model = model(checkpoint, options, graph, network).toBuilder();
+        for (Map.Entry<String, String> entry : OnnxMetadata.describe(checkpoint, options, used).entrySet()) {
+            model.addMetadataProps(StringStringEntryProto.newBuilder()
+                    .setKey(entry.getKey())
+                    .setValue(entry.getValue()));
+        }
+        return model.build();
+    }
 
-        ModelProto.Builder model = ModelProto.newBuilder()
+    private static OnnxGraphBuilder newGraph(Checkpoint checkpoint, ExportOptions options) {
+        return new OnnxGraphBuilder("lightspeed-" + checkpoint.architecture().name()
+                + (options.tta() ? "-tta" + TtaGraph.LEVEL : "")
+                + (options.precision() == Precision.FP32 ? "" : "-" + options.precision().label()));
+    }
+
+    private static String input(OnnxGraphBuilder graph, Checkpoint checkpoint) {
+        int size = checkpoint.architecture().imageSize();
+        return graph.floatInput(INPUT, BATCH, checkpoint.architecture().inputChannels(), size, size);
+    }
+
+    private static ModelProto model(Checkpoint checkpoint, ExportOptions options, OnnxGraphBuilder graph,
+            FoldedNetwork network) {
+        int size = checkpoint.architecture().imageSize();
+        return ModelProto.newBuilder()
                 .setIrVersion(options.irVersion())
                 .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(options.opset()))
                 .setProducerName(PRODUCER)
                 .setProducerVersion(options.producerVersion())
                 .setModelVersion(1)
                 .setDocString("CIFAR-10 classifier " + checkpoint.architecture().name() + " (preset "
-                        + checkpoint.recipe().preset() + ", seed " + checkpoint.seed() + "): " + INPUT + " float32 [N, "
+                        + checkpoint.recipe().preset() + ", seed " + checkpoint.seed() + ", "
+                        + options.precision().label() + "): " + INPUT + " float32 [N, "
                         + checkpoint.architecture().inputChannels() + ", " + size + ", " + size + "] RGB in [0, 1] -> "
-                        + OUTPUT
-                        + " float32 [N, " + network.numClasses() + "]")
-                .setGraph(graph.build());
-        for (Map.Entry<String, String> entry : OnnxMetadata.describe(checkpoint, options).entrySet()) {
-            model.addMetadataProps(StringStringEntryProto.newBuilder()
-                    .setKey(entry.getKey())
-                    .setValue(entry.getValue()));
-        }
-        return model.build();
+                        + OUTPUT + " float32 [N, " + network.numClasses() + "]")
+                .setGraph(graph.build())
+                .build();
     }
 
     private static long writeAtomically(ModelProto model, Path out) {

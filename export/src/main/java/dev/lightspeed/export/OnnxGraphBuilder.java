@@ -39,19 +39,58 @@ final class OnnxGraphBuilder {
         graph.addOutput(floatValueInfo(name, batchDimension, dims));
     }
 
+    /** Exposes an intermediate float32 value as a graph output, its shape left to shape inference. */
+    void floatOutputOfAnyShape(String name) {
+        TypeProto.Tensor tensorType = TypeProto.Tensor.newBuilder()
+                .setElemType(TensorProto.DataType.FLOAT.getNumber())
+                .build();
+        graph.addOutput(ValueInfoProto.newBuilder().setName(name)
+                .setType(TypeProto.newBuilder().setTensorType(tensorType)));
+    }
+
     /** A float32 constant stored as little-endian raw bytes, the compact encoding for large weights. */
     String floatInitializer(String name, long[] dims, float[] values) {
-        ByteBuffer bytes = ByteBuffer.allocate(4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer bytes = littleEndian(4 * values.length);
         bytes.asFloatBuffer().put(values);
+        return rawInitializer(name, TensorProto.DataType.FLOAT, dims, bytes.array());
+    }
+
+    String int8Initializer(String name, long[] dims, byte[] values) {
+        return rawInitializer(name, TensorProto.DataType.INT8, dims, values);
+    }
+
+    /** uint8 values given as ints in 0..255. */
+    String uint8Initializer(String name, long[] dims, int... values) {
+        byte[] bytes = new byte[values.length];
+        for (int i = 0; i < values.length; i++) {
+            if (values[i] < 0 || values[i] > 255) {
+                throw new IllegalArgumentException("uint8 value " + values[i] + " out of range");
+            }
+            bytes[i] = (byte) values[i];
+        }
+        return rawInitializer(name, TensorProto.DataType.UINT8, dims, bytes);
+    }
+
+    String int32Initializer(String name, long[] dims, int[] values) {
+        ByteBuffer bytes = littleEndian(4 * values.length);
+        bytes.asIntBuffer().put(values);
+        return rawInitializer(name, TensorProto.DataType.INT32, dims, bytes.array());
+    }
+
+    private String rawInitializer(String name, TensorProto.DataType type, long[] dims, byte[] littleEndianBytes) {
         TensorProto.Builder tensor = TensorProto.newBuilder()
                 .setName(claim(name))
-                .setDataType(TensorProto.DataType.FLOAT.getNumber())
-                .setRawData(ByteString.copyFrom(bytes.array()));
+                .setDataType(type.getNumber())
+                .setRawData(ByteString.copyFrom(littleEndianBytes));
         for (long d : dims) {
             tensor.addDims(d);
         }
         graph.addInitializer(tensor);
         return name;
+    }
+
+    private static ByteBuffer littleEndian(int bytes) {
+        return ByteBuffer.allocate(bytes).order(ByteOrder.LITTLE_ENDIAN);
     }
 
     String floatScalar(String name, float value) {

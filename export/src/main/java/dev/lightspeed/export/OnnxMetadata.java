@@ -38,13 +38,17 @@ public final class OnnxMetadata {
     /** The input the graph expects, in words. */
     public static final String KEY_INPUT = "input";
     public static final String KEY_TOOL_VERSION = "tool_version";
+    /** Number format of the convolutions: fp32 or int8. */
+    public static final String KEY_PRECISION = "precision";
+    /** For int8: the quantization scheme and its calibration, in words. */
+    public static final String KEY_QUANTIZATION = "quantization";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private OnnxMetadata() {
     }
 
-    static Map<String, String> describe(Checkpoint checkpoint, ExportOptions options) {
+    static Map<String, String> describe(Checkpoint checkpoint, ExportOptions options, Calibration calibration) {
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put(KEY_FORMAT, FORMAT);
         meta.put(KEY_CLASSES, json(checkpoint.classes()));
@@ -61,6 +65,12 @@ public final class OnnxMetadata {
                 + ", " + checkpoint.architecture().imageSize() + ", " + checkpoint.architecture().imageSize()
                 + "], unnormalized");
         meta.put(KEY_TOOL_VERSION, options.producerVersion());
+        meta.put(KEY_PRECISION, options.precision().label());
+        if (calibration != null) {
+            meta.put(KEY_QUANTIZATION, "QDQ: int8 weights symmetric per output channel, uint8 activations per "
+                    + "tensor, int32 biases; activation ranges min-max over " + calibration.images()
+                    + " training images");
+        }
         return meta;
     }
 

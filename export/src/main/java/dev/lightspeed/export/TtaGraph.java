@@ -23,7 +23,8 @@ final class TtaGraph {
     private TtaGraph() {
     }
 
-    static String appendAveragedLogits(OnnxGraphBuilder graph, FoldedNetwork network, String image, String logits) {
+    static String appendAveragedLogits(OnnxGraphBuilder graph, int opset, Calibration calibration, FoldedNetwork network,
+            String image, String logits) {
         int size = network.spec().imageSize();
         String pads = graph.int64Vector("tta/pads", 0, 0, SHIFT, SHIFT, 0, 0, SHIFT, SHIFT);
         String padded = graph.node("tta/padded", "Pad", List.of(image, pads), string("mode", "reflect"));
@@ -43,7 +44,8 @@ final class TtaGraph {
                 graph.int64Vector("tta/mirror_steps", -1)));
         String allViews = graph.node("tta/all_views", "Concat", List.of(views, mirrored), integer("axis", 0));
 
-        String viewLogits = NetworkGraph.appendLogits(graph, network, allViews, "tta/view_logits");
+        String viewLogits = "tta/view_logits";
+        NetworkGraph.append(graph, opset, calibration, network, allViews, viewLogits);
         int viewCount = VIEW_WEIGHTS.length;
         String byView = graph.node("tta/logits_by_view", "Reshape", List.of(viewLogits,
                 graph.int64Vector("tta/by_view_shape", viewCount, -1, network.numClasses())));

@@ -12,6 +12,8 @@ import dev.lightspeed.export.OnnxMetadata;
 import dev.lightspeed.models.CifarClasses;
 import dev.lightspeed.models.InputError;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,6 +40,12 @@ public final class ScoringSession implements AutoCloseable {
     private final ModelInfo info;
     private final SessionSettings settings;
     private final double openSeconds;
+    /**
+     * Reused native input memory. ONNX Runtime reads a direct buffer in place; from a heap array it would copy
+     * every batch into a freshly allocated direct buffer, which cost the int8 model 15 to 30 ms of a 300 ms
+     * 1000-image batch.
+     */
+    private FloatBuffer input = FloatBuffer.allocate(0);
 
     private ScoringSession(OrtEnvironment environment, OrtSession.SessionOptions options, OrtSession session,
             ModelInfo info, SessionSettings settings, double openSeconds) {
@@ -103,9 +111,13 @@ public final class ScoringSession implements AutoCloseable {
                     + pixels.length);
         }
         long[] shape = {count, CHANNELS, IMAGE_SIZE, IMAGE_SIZE};
-        try (OnnxTensor input = OnnxTensor.createTensor(environment, FloatBuffer.wrap(pixels, 0, count * imageFloats),
-                shape);
-             OrtSession.Result result = session.run(Map.of(info.inputName(), input), Set.of(info.outputName()))) {
+        if (input.capacity() < count * imageFloats) {
+            input = ByteBuffer.allocateDirect(4 * count * imageFloats).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        }
+        input.clear();
+        input.put(pixels, 0, count * imageFloats).flip();
+        try (OnnxTensor tensor = OnnxTensor.createTensor(environment, input, shape);
+             OrtSession.Result result = session.run(Map.of(info.inputName(), tensor), Set.of(info.outputName()))) {
             FloatBuffer output = ((OnnxTensor) result.get(0)).getFloatBuffer();
             float[] logits = new float[output.remaining()];
             output.get(logits);

@@ -1,0 +1,81 @@
+package dev.lightspeed.export;
+
+import dev.lightspeed.models.TensorData;
+
+/**
+ * The arithmetic of the int8 graph, in the scheme ONNX Runtime's CPU kernels run fastest on x86: activations
+ * uint8 with a per-tensor scale and zero point (asymmetric, so that GELU's small negative lobe does not waste half
+ * the codes), weights int8 symmetric per output channel, biases int32 at scale input·weight so that the integer
+ * accumulator adds them directly.
+ */
+final class Int8Quantization {
+
+    static final int WEIGHT_LIMIT = 127;
+
+    private Int8Quantization() {
+    }
+
+    /** uint8 scale and zero point of an activation: real = scale · (code − zeroPoint). */
+    record ActivationScale(float scale, int zeroPoint) {
+
+        /** The uint8 grid that spans {@code range} and zero, so that zero (padding) is represented exactly. */
+        static ActivationScale spanning(ActivationRange range) {
+            double low = Math.min(range.min(), 0.0);
+            double high = Math.max(range.max(), 0.0);
+            if (high - low == 0) {
+                return new ActivationScale(1f, 0);
+            }
+            double scale = (high - low) / 255.0;
+            int zeroPoint = (int) Math.round(-low / scale);
+            return new ActivationScale((float) scale, Math.max(0, Math.min(255, zeroPoint)));
+        }
+
+        /** Pixels in [0, 1] that came from 8-bit images: each of the 256 levels maps to its own code, exactly. */
+        static ActivationScale pixels() {
+            return new ActivationScale(1f / 255f, 0);
+        }
+    }
+
+    /** int8 weights of a [out, ...] tensor and the scale of each output channel. */
+    record ChannelWeights(byte[] codes, float[] scales) {
+    }
+
+    static ChannelWeights perChannel(TensorData weight) {
+        float[] values = weight.values();
+        int channels = (int) weight.shape()[0];
+        int perChannel = values.length / channels;
+        byte[] codes = new byte[values.length];
+        float[] scales = new float[channels];
+        for (int c = 0; c < channels; c++) {
+            float largest = 0;
+            for (int i = c * perChannel; i < (c + 1) * perChannel; i++) {
+                largest = Math.max(largest, Math.abs(values[i]));
+            }
+            // An all-zero filter still needs a positive scale; its codes are all zero whatever the scale.
+            scales[c] = largest == 0 ? 1f : largest / WEIGHT_LIMIT;
+            for (int i = c * perChannel; i < (c + 1) * perChannel; i++) {
+                long code = Math.round(values[i] / (double) scales[c]);
+                codes[i] = (byte) Math.max(-WEIGHT_LIMIT, Math.min(WEIGHT_LIMIT, code));
+            }
+        }
+        return new ChannelWeights(codes, scales);
+    }
+
+    /** The per-channel scale of a conv's int32 bias: input scale times each filter's weight scale. */
+    static float[] biasScales(float inputScale, float[] weightScales) {
+        float[] scales = new float[weightScales.length];
+        for (int c = 0; c < scales.length; c++) {
+            scales[c] = inputScale * weightScales[c];
+        }
+        return scales;
+    }
+
+    static int[] biasCodes(float[] bias, float[] scales) {
+        int[] codes = new int[bias.length];
+        for (int c = 0; c < bias.length; c++) {
+            double code = Math.rint(bias[c] / (double) scales[c]);
+            codes[c] = (int) Math.max(Integer.MIN_VALUE + 1, Math.min(Integer.MAX_VALUE, code));
+        }
+        return codes;
+    }
+}
