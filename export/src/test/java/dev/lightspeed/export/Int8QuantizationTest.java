@@ -45,7 +45,7 @@ class Int8QuantizationTest {
     }
 
     @Test
-    void weightsQuantizePerChannelWithinHalfAStep() {
+    void weightsQuantizePerChannelWithinOneStep() {
         float[] values = {0.5f, -1.0f, 0.25f, 0.1f, /* channel 1 */ 0.001f, 0.002f, -0.003f, 0.0f,
             /* channel 2, all zero */ 0f, 0f, 0f, 0f};
         ChannelWeights weights = Int8Quantization.perChannel(new TensorData(new long[] {3, 1, 2, 2}, values));
@@ -56,9 +56,38 @@ class Int8QuantizationTest {
         assertEquals(-127, weights.codes()[6], "each channel uses its own full range");
         for (int i = 0; i < values.length; i++) {
             double restored = weights.codes()[i] * weights.scales()[i / 4];
-            assertEquals(values[i], restored, weights.scales()[i / 4] / 2 + 1e-9, "weight " + i);
+            assertEquals(values[i], restored, weights.scales()[i / 4] + 1e-9, "weight " + i);
         }
         assertArrayEquals(new byte[4], java.util.Arrays.copyOfRange(weights.codes(), 8, 12));
+    }
+
+    @Test
+    void roundingKeepsEachFiltersResponseToAFlatInput() {
+        // A high-pass filter: rounded tap by tap, 0.4 + 0.4 + 0.4 - 1.2 of a step would sum to -1, not 0.
+        float scale = 1.0f / 127;
+        float[] values = {0.4f * scale, 0.4f * scale, 0.4f * scale, -1.2f * scale, /* the channel's max */ 1.0f,
+            0f, 0f, 0f};
+        ChannelWeights weights = Int8Quantization.perChannel(new TensorData(new long[] {1, 2, 2, 2}, values));
+        assertEquals(scale, weights.scales()[0], 1e-9);
+        int firstGroup = weights.codes()[0] + weights.codes()[1] + weights.codes()[2] + weights.codes()[3];
+        assertEquals(0, firstGroup, "codes " + java.util.Arrays.toString(weights.codes()));
+        assertEquals(127, weights.codes()[4]);
+
+        java.util.Random random = new java.util.Random(3);
+        float[] filters = new float[8 * 3 * 3 * 3];
+        for (int i = 0; i < filters.length; i++) {
+            filters[i] = (float) random.nextGaussian();
+        }
+        ChannelWeights many = Int8Quantization.perChannel(new TensorData(new long[] {8, 3, 3, 3}, filters));
+        for (int group = 0; group < 8 * 3; group++) {
+            double exact = 0;
+            int codes = 0;
+            for (int t = 0; t < 9; t++) {
+                exact += filters[group * 9 + t] / many.scales()[group / 3];
+                codes += many.codes()[group * 9 + t];
+            }
+            assertEquals(Math.round(exact), codes, "group " + group);
+        }
     }
 
     @Test
