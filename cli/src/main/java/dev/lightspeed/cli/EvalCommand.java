@@ -121,7 +121,8 @@ final class EvalCommand implements Command {
     }
 
     static void print(EvalReport report, PrintStream out) {
-        out.printf(Locale.ROOT, "model      %s (test-time augmentation: %s)%n", report.model(), describe(report.tta()));
+        out.printf(Locale.ROOT, "model      %s (%s, test-time augmentation: %s)%n", report.model(),
+                report.precision(), describe(report.tta()));
         out.printf(Locale.ROOT, "provider   %s, %s, batch %d%n", report.provider(),
                 report.threads() + " threads", report.batchSize());
         out.printf(Locale.ROOT, "accuracy   %.2f %% (%d / %d)%n", 100 * report.accuracy(), report.correct(),

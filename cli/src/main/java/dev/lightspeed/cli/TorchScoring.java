@@ -93,8 +93,8 @@ final class TorchScoring {
             perClass.add(new ClassAccuracy(checkpoint.classes().get(c), correct[c], total[c]));
             allCorrect += correct[c];
         }
-        return new EvalReport(loaded.file().toString(), "libtorch-" + device.kind() + " (" + device.precisionName()
-                + ")", org.bytedeco.pytorch.global.torch.get_num_threads(), batchSize,
+        return new EvalReport(loaded.file().toString(), device.precisionName(), "libtorch-" + device.kind(),
+                org.bytedeco.pytorch.global.torch.get_num_threads(), batchSize,
                 tta ? TtaMode.VIEWS : TtaMode.NONE, test.count(), allCorrect, perClass,
                 Timings.of(loadSeconds, warmupSeconds, warmupBatches, scoringSeconds, test.count(), batchMillis));
     }

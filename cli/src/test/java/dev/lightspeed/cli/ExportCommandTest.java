@@ -121,6 +121,7 @@ class ExportCommandTest {
         assertTrue(Files.size(model) < 3_000_000, "int8 weights take a quarter of float's 8 MB");
         assertEquals(0, eval.status(), eval.err());
         assertTrue(eval.out().contains("\"images\" : 20"), eval.out());
+        assertTrue(eval.out().contains("\"precision\" : \"int8\""), eval.out());
     }
 
     @Test

@@ -12,6 +12,7 @@ import java.util.List;
  * The outcome of scoring a labelled split: top-1 accuracy overall and per class, and the timings.
  *
  * @param model      the model file
+ * @param precision  number format it computed in (fp32, int8, bf16; "unknown" for a model that does not say)
  * @param provider   execution provider name
  * @param threads    intra-op threads asked for (0: ONNX Runtime's default)
  * @param batchSize  images per batch
@@ -21,7 +22,7 @@ import java.util.List;
  * @param perClass   per-class accuracy in label order
  * @param timings    where the time went
  */
-public record EvalReport(String model, String provider, int threads, int batchSize, TtaMode tta, int images,
+public record EvalReport(String model, String precision, String provider, int threads, int batchSize, TtaMode tta, int images,
         int correct, List<ClassAccuracy> perClass, Timings timings) {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -38,6 +39,7 @@ public record EvalReport(String model, String provider, int threads, int batchSi
     public String toJson() {
         ObjectNode root = JSON.createObjectNode();
         root.put("model", model);
+        root.put("precision", precision);
         root.put("provider", provider);
         root.put("threads", threads);
         root.put("batch_size", batchSize);

@@ -68,7 +68,7 @@ public final class Evaluator {
         }
         Timings timings = Timings.of(session.openSeconds(), warmupSeconds, settings.warmupBatches(), scoringSeconds,
                 split.count(), batchMillis);
-        return new EvalReport(model.path().toString(), session.settings().provider().optionName(),
+        return new EvalReport(model.path().toString(), model.precision(), session.settings().provider().optionName(),
                 session.settings().threads(), batchSize, tta, split.count(), allCorrect, perClass, timings);
     }
 

@@ -13,9 +13,11 @@ import java.util.List;
  * @param classes    class names in logit order (CIFAR-10's when the model carries none)
  * @param ttaLevel   test-time augmentation the graph already computes (0 when the model does not say)
  * @param producer   the producing tool and its version, or "" when unknown
+ * @param precision  number format of the graph's convolutions (fp32, int8), or "unknown" when the model does not
+ *                   say
  */
 public record ModelInfo(Path path, String inputName, String outputName, int imageSize, List<String> classes,
-        int ttaLevel, String producer) {
+        int ttaLevel, String producer, String precision) {
 
     public ModelInfo {
         classes = List.copyOf(classes);

@@ -178,7 +178,9 @@ public final class ScoringSession implements AutoCloseable {
         int ttaLevel = integer(metadata.get(OnnxMetadata.KEY_TTA_LEVEL));
         String producer = (session.getMetadata().getProducerName() + " " + session.getMetadata().getVersion())
                 .strip();
-        return new ModelInfo(model, input.getName(), output.getName(), IMAGE_SIZE, classes, ttaLevel, producer);
+        String precision = metadata.getOrDefault(OnnxMetadata.KEY_PRECISION, "unknown");
+        return new ModelInfo(model, input.getName(), output.getName(), IMAGE_SIZE, classes, ttaLevel, producer,
+                precision);
     }
 
     private static NodeInfo chooseOutput(Path model, Map<String, NodeInfo> outputs) {

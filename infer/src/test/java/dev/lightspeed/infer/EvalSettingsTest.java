@@ -23,6 +23,6 @@ class EvalSettingsTest {
     }
 
     private static ModelInfo model(int ttaLevel) {
-        return new ModelInfo(Path.of("m.onnx"), "image", "logits", 32, CifarClasses.NAMES, ttaLevel, "");
+        return new ModelInfo(Path.of("m.onnx"), "image", "logits", 32, CifarClasses.NAMES, ttaLevel, "", "fp32");
     }
 }

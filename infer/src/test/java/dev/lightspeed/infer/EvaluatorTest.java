@@ -151,6 +151,7 @@ class EvaluatorTest {
 
         assertEquals(plainModel.toString(), json.get("model").asText());
         assertEquals("cpu", json.get("provider").asText());
+        assertEquals("fp32", json.get("precision").asText(), "read from the exported model's metadata");
         assertEquals(1, json.get("threads").asInt());
         assertEquals(IMAGES, json.get("batch_size").asInt(), "batch size is capped at the split size");
         assertEquals("none", json.get("tta").asText());
