@@ -1,5 +1,6 @@
 package dev.lightspeed.export;
 
+import dev.lightspeed.models.Checkpoint;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
@@ -10,7 +11,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -58,6 +61,30 @@ class OnnxCheckerTest {
         assertEquals(0, outcome.exitCode, "onnx.checker rejected the model:\n" + outcome.output);
         // FLOAT (1), [N, 10]: the checker's own inference agrees with the declared output.
         assertEquals("ok", outcome.output.strip().split(" ")[0], outcome.output);
+        assertEquals("1 ['N', 10]", outcome.output.strip().replaceFirst("^ok \\S+ ", ""), outcome.output);
+    }
+
+    @ParameterizedTest(name = "int8, tta={0}")
+    @ValueSource(booleans = {false, true})
+    void referenceCheckerAcceptsInt8ModelWhereItKnowsOpset20(boolean tta) throws Exception {
+        Outcome opsets = run(List.of(PYTHON.toString(), "-c", "import onnx.defs; print(onnx.defs.onnx_opset_version())"));
+        int newest = Integer.parseInt(opsets.output.strip());
+        if (newest < NetworkGraph.GELU_OPSET) {
+            System.err.println("SKIPPED int8 check: the installed ONNX checker knows opsets up to " + newest
+                    + ", the int8 graph needs " + NetworkGraph.GELU_OPSET + " (onnx 1.15 or later)");
+        }
+        Assumptions.assumeTrue(newest >= NetworkGraph.GELU_OPSET, "the installed onnx knows opsets up to " + newest);
+        Checkpoint checkpoint = RandomCheckpoints.airbench94(3);
+        Map<String, ActivationRange> ranges = new HashMap<>();
+        OnnxExporter.calibrationModel(checkpoint).activations()
+                .forEach(name -> ranges.put(name, new ActivationRange(-1f, 1f)));
+        Path model = folder.resolve("model-int8.onnx");
+        OnnxExporter.export(checkpoint, model, ExportOptions.defaults().withPrecision(Precision.INT8).withTta(tta),
+                new Calibration(ranges, 1));
+
+        Outcome outcome = run(List.of(PYTHON.toString(), "-c", CHECK, model.toString()));
+
+        assertEquals(0, outcome.exitCode, "onnx.checker rejected the int8 model:\n" + outcome.output);
         assertEquals("1 ['N', 10]", outcome.output.strip().replaceFirst("^ok \\S+ ", ""), outcome.output);
     }
 
