@@ -8,7 +8,6 @@ import dev.lightspeed.export.ExportResult;
 import dev.lightspeed.export.OnnxExporter;
 import dev.lightspeed.export.Precision;
 import dev.lightspeed.infer.ActivationCalibrator;
-import dev.lightspeed.infer.SessionSettings;
 import dev.lightspeed.models.Checkpoint;
 import dev.lightspeed.models.InputError;
 import org.apache.commons.cli.CommandLine;
@@ -99,8 +98,7 @@ final class ExportCommand implements Command {
                 throw new InputError("--calibration-images " + calibrationImages + " is more than the "
                         + train.count() + " training images; choose at most " + train.count());
             }
-            calibration = ActivationCalibrator.measure(OnnxExporter.calibrationModel(checkpoint), train,
-                    calibrationImages, SessionSettings.cpu());
+            calibration = ActivationCalibrator.measure(checkpoint, train, calibrationImages);
         }
         ExportResult result = OnnxExporter.export(checkpoint, target, options, calibration);
 

@@ -2,9 +2,13 @@ package dev.lightspeed.cli;
 
 import dev.lightspeed.data.Cifar10;
 import dev.lightspeed.data.CifarDataset;
+import dev.lightspeed.data.CifarSplit;
+import dev.lightspeed.export.Calibration;
 import dev.lightspeed.export.ExportOptions;
 import dev.lightspeed.export.ExportResult;
 import dev.lightspeed.export.OnnxExporter;
+import dev.lightspeed.export.Precision;
+import dev.lightspeed.infer.ActivationCalibrator;
 import dev.lightspeed.models.Checkpoint;
 import dev.lightspeed.models.InputError;
 import dev.lightspeed.models.Presets;
@@ -76,6 +80,10 @@ final class TrainCommand implements Command {
                 .desc("also write the trained model as ONNX (with --runs N: one file per run, suffixed -run-K)").build());
         o.addOption(Option.builder().longOpt("export-tta")
                 .desc("with --export: put test-time augmentation into the ONNX graph").build());
+        o.addOption(Option.builder().longOpt("export-precision").hasArg().argName("P")
+                .desc("with --export: fp32 (default) or int8, calibrated on "
+                        + ExportCommand.DEFAULT_CALIBRATION_IMAGES + " training images (see lightspeed export)")
+                .build());
         o.addOption(Option.builder().longOpt("profile")
                 .desc("wait for the device at phase boundaries so the phase split is exact (slower on CUDA)").build());
         return o;
@@ -110,6 +118,11 @@ final class TrainCommand implements Command {
                 throw new InputError("the run in " + outRoot + " already finished all " + recipe.epochs()
                         + " epochs; nothing to resume");
             }
+        }
+        Precision exportPrecision = line.hasOption("export-precision")
+                ? Precision.parse(line.getOptionValue("export-precision")) : Precision.FP32;
+        if ((line.hasOption("export-precision") || line.hasOption("export-tta")) && !line.hasOption("export")) {
+            throw new InputError("--export-precision and --export-tta shape the --export model; add --export FILE");
         }
         if (line.hasOption("export")) {
             Path parent = Path.of(line.getOptionValue("export")).toAbsolutePath().getParent();
@@ -160,9 +173,8 @@ final class TrainCommand implements Command {
                 accuracies.add(result.finalAccuracy());
                 if (line.hasOption("export")) {
                     Path onnx = exportPath(Path.of(line.getOptionValue("export")), runs, r);
-                    ExportResult exported = OnnxExporter.export(Checkpoint.load(result.output().model()), onnx,
-                            ExportOptions.defaults().withTta(line.hasOption("export-tta"))
-                                    .withProducerVersion(Version.current()));
+                    ExportResult exported = exportTrained(result.output().model(), onnx, exportPrecision,
+                            line.hasOption("export-tta"), data.train());
                     out.println("exported " + exported.path());
                 }
             }
@@ -171,6 +183,18 @@ final class TrainCommand implements Command {
             out.println(Statistics.describe(accuracies));
         }
         return Main.OK;
+    }
+
+    /** The --export step: an int8 model is calibrated on the training images the run trained on. */
+    static ExportResult exportTrained(Path checkpointFile, Path onnx, Precision precision, boolean tta,
+            CifarSplit train) {
+        Checkpoint trained = Checkpoint.load(checkpointFile);
+        Calibration calibration = precision == Precision.INT8
+                ? ActivationCalibrator.measure(trained, train,
+                        Math.min(ExportCommand.DEFAULT_CALIBRATION_IMAGES, train.count()))
+                : null;
+        return OnnxExporter.export(trained, onnx, ExportOptions.defaults().withPrecision(precision).withTta(tta)
+                .withProducerVersion(Version.current()), calibration);
     }
 
     private static Path exportPath(Path requested, int runs, int run) {

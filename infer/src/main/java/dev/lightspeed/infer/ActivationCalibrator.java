@@ -9,6 +9,7 @@ import dev.lightspeed.export.ActivationRange;
 import dev.lightspeed.export.Calibration;
 import dev.lightspeed.export.CalibrationModel;
 import dev.lightspeed.export.OnnxExporter;
+import dev.lightspeed.models.Checkpoint;
 
 import java.nio.FloatBuffer;
 import java.util.HashMap;
@@ -26,6 +27,11 @@ public final class ActivationCalibrator {
     private static final int BATCH = 128;
 
     private ActivationCalibrator() {
+    }
+
+    /** The calibration an int8 export of {@code checkpoint} needs, measured on the CPU. */
+    public static Calibration measure(Checkpoint checkpoint, CifarSplit split, int images) {
+        return measure(OnnxExporter.calibrationModel(checkpoint), split, images, SessionSettings.cpu());
     }
 
     /** @param images how many images of {@code split} to use, at most its size */
