@@ -47,7 +47,8 @@ final class ExportCommand implements Command {
         o.addOption(Option.builder().longOpt("checkpoint").hasArg().argName("FILE")
                 .desc("the model.safetensors written by train").build());
         o.addOption(Option.builder().longOpt("out").hasArg().argName("FILE")
-                .desc("ONNX file to write (default: model.onnx, or model-tta.onnx with --tta, beside the checkpoint)")
+                .desc("ONNX file to write (default: beside the checkpoint, model.onnx, with -int8 and -tta added to "
+                        + "the name for those options)")
                 .build());
         o.addOption(Option.builder().longOpt("tta")
                 .desc("compute the trainer's test-time augmentation (mirror + 1-pixel shifts) inside the graph")
@@ -58,8 +59,8 @@ final class ExportCommand implements Command {
                         + " for int8)").build());
         o.addOption(Option.builder().longOpt("precision").hasArg().argName("P")
                 .desc("fp32 (default: exact, any ONNX consumer) or int8 (quantized convolutions calibrated on "
-                        + "training images: about twice as fast on ONNX Runtime CPU, a few tenths of a point less "
-                        + "accurate)").build());
+                        + "training images: 2.6-3.1x the images/s of fp32 on ONNX Runtime CPU in BENCHMARKS.md, up to "
+                        + "0.3 points less accurate)").build());
         o.addOption(Option.builder().longOpt("calibration-images").hasArg().argName("N")
                 .desc("training images that calibrate an int8 export (default " + DEFAULT_CALIBRATION_IMAGES
                         + ")").build());
