@@ -17,11 +17,12 @@ import org.apache.commons.cli.Options;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
 
 /** {@code lightspeed export}: writes a trained checkpoint as an ONNX model. */
 final class ExportCommand implements Command {
+
+    static final int DEFAULT_CALIBRATION_IMAGES = 512;
 
     @Override
     public String name() {
@@ -38,8 +39,6 @@ final class ExportCommand implements Command {
         return "--checkpoint FILE [--out FILE] [--tta] [--opset N] [--precision fp32|int8 [--calibration-images N] "
                 + "[--data DIR]]";
     }
-
-    static final int DEFAULT_CALIBRATION_IMAGES = 512;
 
     @Override
     public Options options() {

@@ -178,7 +178,9 @@ public final class ScoringSession implements AutoCloseable {
         int ttaLevel = integer(metadata.get(OnnxMetadata.KEY_TTA_LEVEL));
         String producer = (session.getMetadata().getProducerName() + " " + session.getMetadata().getVersion())
                 .strip();
-        String precision = metadata.getOrDefault(OnnxMetadata.KEY_PRECISION, "unknown");
+        // lightspeed models from before int8 export carry no precision and are all float32.
+        String precision = metadata.getOrDefault(OnnxMetadata.KEY_PRECISION,
+                metadata.containsKey(OnnxMetadata.KEY_FORMAT) ? "fp32" : "unknown");
         return new ModelInfo(model, input.getName(), output.getName(), IMAGE_SIZE, classes, ttaLevel, producer,
                 precision);
     }
