@@ -44,8 +44,9 @@ final class Int8Quantization {
      * Symmetric int8 codes per output channel of a [out, in, k, k] conv weight, rounded so that each filter keeps
      * its response to a flat input: within every (output, input) channel pair the codes sum to the rounded sum of
      * the real values. Rounding each tap on its own would break that, and the whitening filters, differences of
-     * nearly equal taps, would then leak the local brightness into every feature (on a trained airbench94 it cost
-     * about 25 test images of 10,000; with sums kept, none).
+     * nearly equal taps, would then leak the local brightness into every feature (in a float simulation of a
+     * trained airbench94, rounding its whitening weights tap by tap cost 25 test images of 10,000; with sums kept,
+     * none).
      */
     static ChannelWeights perChannel(TensorData weight) {
         float[] values = weight.values();

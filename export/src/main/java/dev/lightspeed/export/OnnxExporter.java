@@ -62,15 +62,12 @@ public final class OnnxExporter {
     /** The float32 graph (no test-time augmentation) with the activations an int8 graph quantizes as outputs. */
     public static CalibrationModel calibrationModel(Checkpoint checkpoint) {
         ExportOptions options = ExportOptions.defaults();
-        OnnxGraphBuilder graph = newGraph(checkpoint, options);
         FoldedNetwork network = FoldedNetwork.of(checkpoint);
-        String image = input(graph, checkpoint);
-        NetworkGraph writer = NetworkGraph.append(graph, options.opset(), null, network, image, OUTPUT);
-        graph.floatOutput(OUTPUT, BATCH, network.numClasses());
-        for (String activation : writer.activations()) {
-            graph.floatOutputOfAnyShape(activation);
-        }
-        return new CalibrationModel(model(checkpoint, options, graph, network).toByteArray(), writer.activations());
+        OnnxGraphBuilder graph = newGraph(checkpoint, options);
+        NetworkGraph writer = appendClassifier(graph, checkpoint, network, options, null);
+        writer.activations().forEach(graph::floatOutputOfAnyShape);
+        return new CalibrationModel(model(checkpoint, options, graph, network).build().toByteArray(),
+                writer.activations());
     }
 
     static ModelProto toModel(Checkpoint checkpoint, ExportOptions options) {
@@ -84,14 +81,8 @@ public final class OnnxExporter {
         }
         FoldedNetwork network = FoldedNetwork.of(checkpoint);
         OnnxGraphBuilder graph = newGraph(checkpoint, options);
-        String image = input(graph, checkpoint);
-        if (options.tta()) {
-            TtaGraph.appendAveragedLogits(graph, options.opset(), used, network, image, OUTPUT);
-        } else {
-            NetworkGraph.append(graph, options.opset(), used, network, image, OUTPUT);
-        }
-        graph.floatOutput(OUTPUT, BATCH, network.numClasses());
-        ModelProto.Builder model = model(checkpoint, options, graph, network).toBuilder();
+        appendClassifier(graph, checkpoint, network, options, used);
+        ModelProto.Builder model = model(checkpoint, options, graph, network);
         for (Map.Entry<String, String> entry : OnnxMetadata.describe(checkpoint, options, used).entrySet()) {
             model.addMetadataProps(StringStringEntryProto.newBuilder()
                     .setKey(entry.getKey())
@@ -106,12 +97,19 @@ public final class OnnxExporter {
                 + (options.precision() == Precision.FP32 ? "" : "-" + options.precision().label()));
     }
 
-    private static String input(OnnxGraphBuilder graph, Checkpoint checkpoint) {
+    /** Input, network (averaged over the TTA views if asked) and logits output; returns the network's writer. */
+    private static NetworkGraph appendClassifier(OnnxGraphBuilder graph, Checkpoint checkpoint, FoldedNetwork network,
+            ExportOptions options, Calibration calibration) {
         int size = checkpoint.architecture().imageSize();
-        return graph.floatInput(INPUT, BATCH, checkpoint.architecture().inputChannels(), size, size);
+        String image = graph.floatInput(INPUT, BATCH, checkpoint.architecture().inputChannels(), size, size);
+        NetworkGraph writer = options.tta()
+                ? TtaGraph.appendAveragedLogits(graph, options.opset(), calibration, network, image, OUTPUT)
+                : NetworkGraph.append(graph, options.opset(), calibration, network, image, OUTPUT);
+        graph.floatOutput(OUTPUT, BATCH, network.numClasses());
+        return writer;
     }
 
-    private static ModelProto model(Checkpoint checkpoint, ExportOptions options, OnnxGraphBuilder graph,
+    private static ModelProto.Builder model(Checkpoint checkpoint, ExportOptions options, OnnxGraphBuilder graph,
             FoldedNetwork network) {
         int size = checkpoint.architecture().imageSize();
         return ModelProto.newBuilder()
@@ -125,8 +123,7 @@ public final class OnnxExporter {
                         + options.precision().label() + "): " + INPUT + " float32 [N, "
                         + checkpoint.architecture().inputChannels() + ", " + size + ", " + size + "] RGB in [0, 1] -> "
                         + OUTPUT + " float32 [N, " + network.numClasses() + "]")
-                .setGraph(graph.build())
-                .build();
+                .setGraph(graph.build());
     }
 
     private static long writeAtomically(ModelProto model, Path out) {

@@ -12,7 +12,7 @@ public enum Precision {
     FP32,
     /**
      * Quantize-dequantize (QDQ) int8 convolutions, calibrated on training images: the format ONNX Runtime's CPU
-     * provider turns into integer convolutions (VNNI dot products on x86), at a small cost in accuracy.
+     * provider turns into integer convolutions, at a small cost in accuracy.
      */
     INT8;
 

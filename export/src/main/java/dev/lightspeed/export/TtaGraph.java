@@ -23,7 +23,8 @@ final class TtaGraph {
     private TtaGraph() {
     }
 
-    static String appendAveragedLogits(OnnxGraphBuilder graph, int opset, Calibration calibration, FoldedNetwork network,
+    /** Appends the averaged logits as {@code logits}; returns the writer of the network that scores the views. */
+    static NetworkGraph appendAveragedLogits(OnnxGraphBuilder graph, int opset, Calibration calibration, FoldedNetwork network,
             String image, String logits) {
         int size = network.spec().imageSize();
         String pads = graph.int64Vector("tta/pads", 0, 0, SHIFT, SHIFT, 0, 0, SHIFT, SHIFT);
@@ -45,13 +46,14 @@ final class TtaGraph {
         String allViews = graph.node("tta/all_views", "Concat", List.of(views, mirrored), integer("axis", 0));
 
         String viewLogits = "tta/view_logits";
-        NetworkGraph.append(graph, opset, calibration, network, allViews, viewLogits);
+        NetworkGraph writer = NetworkGraph.append(graph, opset, calibration, network, allViews, viewLogits);
         int viewCount = VIEW_WEIGHTS.length;
         String byView = graph.node("tta/logits_by_view", "Reshape", List.of(viewLogits,
                 graph.int64Vector("tta/by_view_shape", viewCount, -1, network.numClasses())));
         String weights = graph.floatInitializer("tta/view_weights", new long[] {viewCount, 1, 1}, VIEW_WEIGHTS);
         String weighted = graph.node("tta/weighted", "Mul", List.of(byView, weights));
-        return graph.node(logits, "ReduceSum", List.of(weighted, graph.int64Vector("tta/view_axis", 0)),
+        graph.node(logits, "ReduceSum", List.of(weighted, graph.int64Vector("tta/view_axis", 0)),
                 integer("keepdims", 0));
+        return writer;
     }
 }

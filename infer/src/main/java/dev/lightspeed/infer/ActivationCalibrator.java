@@ -55,17 +55,15 @@ public final class ActivationCalibrator {
             CifarSplit split, int images) throws OrtException {
         Map<String, ActivationRange> ranges = new HashMap<>();
         float[] pixels = new float[Math.min(BATCH, images) * CifarSplit.IMAGE_BYTES];
-        float[] one = new float[CifarSplit.IMAGE_BYTES];
         for (int first = 0; first < images; first += BATCH) {
             int count = Math.min(BATCH, images - first);
             for (int i = 0; i < count; i++) {
                 Pixels.toUnitRange(split.images(), CifarSplit.IMAGE_BYTES, spreadIndex(first + i, images,
-                        split.count()), 1, one);
-                System.arraycopy(one, 0, pixels, i * one.length, one.length);
+                        split.count()), 1, pixels, i * CifarSplit.IMAGE_BYTES);
             }
             long[] shape = {count, CifarSplit.CHANNELS, CifarSplit.IMAGE_SIZE, CifarSplit.IMAGE_SIZE};
             try (OnnxTensor input = OnnxTensor.createTensor(environment,
-                    FloatBuffer.wrap(pixels, 0, count * one.length), shape);
+                    FloatBuffer.wrap(pixels, 0, count * CifarSplit.IMAGE_BYTES), shape);
                  OrtSession.Result result = session.run(Map.of(OnnxExporter.INPUT, input),
                          new HashSet<>(model.activations()))) {
                 for (String activation : model.activations()) {

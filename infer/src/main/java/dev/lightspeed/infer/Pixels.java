@@ -11,10 +11,16 @@ public final class Pixels {
      * the start of {@code into}.
      */
     public static void toUnitRange(byte[] images, int imageBytes, int first, int count, float[] into) {
+        toUnitRange(images, imageBytes, first, count, into, 0);
+    }
+
+    /** As {@link #toUnitRange(byte[], int, int, int, float[])}, written from {@code into[intoOffset]} on. */
+    public static void toUnitRange(byte[] images, int imageBytes, int first, int count, float[] into,
+            int intoOffset) {
         int offset = first * imageBytes;
         int length = count * imageBytes;
         for (int i = 0; i < length; i++) {
-            into[i] = Byte.toUnsignedInt(images[offset + i]) / 255f;
+            into[intoOffset + i] = Byte.toUnsignedInt(images[offset + i]) / 255f;
         }
     }
 }
