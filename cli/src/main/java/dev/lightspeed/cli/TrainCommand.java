@@ -125,10 +125,15 @@ final class TrainCommand implements Command {
             throw new InputError("--export-precision and --export-tta shape the --export model; add --export FILE");
         }
         if (line.hasOption("export")) {
-            Path parent = Path.of(line.getOptionValue("export")).toAbsolutePath().getParent();
-            if (!Files.isDirectory(parent) || !Files.isWritable(parent)) {
-                throw new InputError("cannot write --export " + line.getOptionValue("export") + ": folder " + parent
-                        + " does not exist or is not writable");
+            // The export creates missing folders (as `lightspeed export` does); what must hold before hours of
+            // training is that the nearest folder that already exists lets it do so.
+            Path existing = Path.of(line.getOptionValue("export")).toAbsolutePath().getParent();
+            while (existing != null && !Files.exists(existing)) {
+                existing = existing.getParent();
+            }
+            if (existing == null || !Files.isDirectory(existing) || !Files.isWritable(existing)) {
+                throw new InputError("cannot write --export " + line.getOptionValue("export") + ": " + existing
+                        + " is not a writable folder");
             }
         }
         ComputeDevice device = ComputeDevice.resolve(line.getOptionValue("device"), line.getOptionValue("precision"));

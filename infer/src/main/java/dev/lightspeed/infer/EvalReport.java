@@ -14,7 +14,7 @@ import java.util.List;
  * @param model      the model file
  * @param precision  number format it computed in (fp32, int8, bf16; "unknown" for a model that does not say)
  * @param provider   execution provider name
- * @param threads    intra-op threads asked for (0: ONNX Runtime's default)
+ * @param threads    intra-op threads
  * @param batchSize  images per batch
  * @param tta        how test-time augmentation was scored
  * @param images     images scored

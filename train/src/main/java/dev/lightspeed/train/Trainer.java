@@ -153,7 +153,8 @@ public final class Trainer {
         Tensor order = Tensors.fromHost(augmentation.epochOrder(epoch, train.count()), device);
         timer.lap(PhaseTimer.DATA);
         double lossSum = 0;
-        // Summed on the device: reading it back every step would add a host synchronization per step.
+        // Summed on the device, so that the loss, which names the step where training diverged, is the only value
+        // read back per step.
         Tensor correct = torch.zeros(new long[] {}, device.options(ScalarType.Long));
         for (int s = 0; s < stepsPerEpoch; s++) {
             int step = epoch * stepsPerEpoch + s;
