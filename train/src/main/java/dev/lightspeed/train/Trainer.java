@@ -39,6 +39,9 @@ public final class Trainer {
     private record EpochTotals(double loss, double correct) {
     }
 
+    /** libtorch's at::Reduction::Sum. */
+    private static final long SUM_REDUCTION = 2;
+
     private final TrainConfig config;
     private final Recipe recipe;
     private final ComputeDevice device;
@@ -146,6 +149,11 @@ public final class Trainer {
         return new Result(rows, finalAccuracy, trainSeconds, output);
     }
 
+    /** The recipe's training loss: label-smoothed cross entropy summed, not averaged, over the batch. */
+    static Tensor trainingLoss(Tensor logits, Tensor labels, double labelSmoothing) {
+        return torch.cross_entropy_loss(logits, labels, new TensorOptional(), SUM_REDUCTION, -100, labelSmoothing);
+    }
+
     private EpochTotals trainEpoch(int epoch, int startEpoch, Network network, Optimization optimization,
             Augmentation augmentation, DeviceImages train, PhaseTimer timer, RunOutput output) {
         int stepsPerEpoch = recipe.stepsPerEpoch(train.count());
@@ -169,8 +177,7 @@ public final class Trainer {
                 Tensor labels = train.labels().index_select(0, index);
                 timer.lap(PhaseTimer.DATA);
                 Tensor logits = network.forward(inputs, true, optimization.trainsWhitenBias(step));
-                Tensor loss = torch.cross_entropy_loss(logits, labels, new TensorOptional(), 2, -100,
-                        recipe.labelSmoothing());
+                Tensor loss = trainingLoss(logits, labels, recipe.labelSmoothing());
                 timer.lap(PhaseTimer.FORWARD);
                 loss.backward();
                 timer.lap(PhaseTimer.BACKWARD);
