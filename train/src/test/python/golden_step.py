@@ -2,7 +2,8 @@
 """Writes the fixture of GoldenStepTest: one training step of a small airbench94-with-Muon network.
 
 This is an independent reference, written from the published recipe (Keller Jordan's airbench94_muon.py,
-github.com/KellerJordan/cifar10-airbench), not from the Java trainer. It is a yardstick only: nothing in the build runs it.
+github.com/KellerJordan/cifar10-airbench), not from the Java trainer. It is a yardstick only: nothing in the
+build runs it.
 
 Rerun from the repository root (needs PyTorch, e.g. Debian's python3-torch; the fixture was made with 1.13):
 
