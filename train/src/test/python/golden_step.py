@@ -236,13 +236,14 @@ def check_sgd_against_torch(weights, grads, momentum, step):
     for name, initial_lr in [(HEAD_WEIGHT, HEAD_LR)] + [(n, BIAS_LR) for n in norm_bias_names()]:
         p = torch.nn.Parameter(weights[name].clone())
         p.grad = grads[name].clone()
-        sgd = torch.optim.SGD([dict(params=[p], lr=initial_lr, weight_decay=WEIGHT_DECAY_PER_SAMPLE * BATCH / initial_lr)],
-                              momentum=SGD_MOMENTUM, nesterov=True)
+        decay = WEIGHT_DECAY_PER_SAMPLE * BATCH / initial_lr
+        sgd = torch.optim.SGD([dict(params=[p], lr=initial_lr, weight_decay=decay)], momentum=SGD_MOMENTUM,
+                              nesterov=True)
         if step > 0:
             sgd.state[p]["momentum_buffer"] = momentum["sgd." + name].clone()
         sgd.param_groups[0]["lr"] = linear_decay(initial_lr, step, total_steps)
         sgd.step()
-        assert torch.allclose(p.detach(), mine[name], atol=1e-7, rtol=1e-6), "SGD disagrees with torch.optim.SGD: " + name
+        assert torch.allclose(p.detach(), mine[name], atol=1e-7, rtol=1e-6), "SGD disagrees with torch.optim.SGD"
 
 
 def forward_backward(initial, images, labels, train_whiten_bias, dtype):
