@@ -10,6 +10,7 @@ import dev.lightspeed.export.OnnxExporter;
 import dev.lightspeed.export.Precision;
 import dev.lightspeed.infer.ActivationCalibrator;
 import dev.lightspeed.models.Checkpoint;
+import dev.lightspeed.models.EvalBatch;
 import dev.lightspeed.models.InputError;
 import dev.lightspeed.models.Presets;
 import dev.lightspeed.models.Recipe;
@@ -75,7 +76,7 @@ final class TrainCommand implements Command {
                 .desc("run folder (default runs/<timestamp>); with --runs N, one subfolder per run").build());
         o.addOption(Option.builder().longOpt("resume").desc("continue the run in --out from its last complete epoch").build());
         o.addOption(Option.builder().longOpt("eval-batch-size").hasArg().argName("N")
-                .desc("images per forward pass when evaluating (default 1000)").build());
+                .desc("images per forward pass when evaluating (default " + EvalBatch.DEFAULT_SIZE + ")").build());
         o.addOption(Option.builder().longOpt("export").hasArg().argName("FILE")
                 .desc("also write the trained model as ONNX (with --runs N: one file per run, suffixed -run-K)").build());
         o.addOption(Option.builder().longOpt("export-tta")
@@ -94,7 +95,7 @@ final class TrainCommand implements Command {
         Recipe recipe = recipe(line);
         long seed = Arguments.longValue(line, "seed", 0);
         int runs = Arguments.intValue(line, "runs", 1, 1);
-        int evalBatch = Arguments.intValue(line, "eval-batch-size", 1000, 1);
+        int evalBatch = Arguments.intValue(line, "eval-batch-size", EvalBatch.DEFAULT_SIZE, 1);
         boolean resume = line.hasOption("resume");
         if (resume && !line.hasOption("out")) {
             throw new InputError("--resume needs --out DIR, the folder of the run to continue");
