@@ -104,7 +104,9 @@ public final class RecipeJson {
         try {
             text = Files.readString(file);
         } catch (IOException | RuntimeException e) {
-            throw new InputError("cannot read recipe file " + file + " (" + e.getClass().getSimpleName()
+            String reason = e instanceof java.nio.file.NoSuchFileException ? "no such file"
+                    : e.getClass().getSimpleName().replace("Exception", "");
+            throw new InputError("cannot read recipe file " + file + " (" + reason
                     + "); pass --recipe with a readable JSON file");
         }
         String source = "recipe file " + file;
