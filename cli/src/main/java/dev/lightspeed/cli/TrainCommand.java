@@ -10,9 +10,11 @@ import dev.lightspeed.export.OnnxExporter;
 import dev.lightspeed.export.Precision;
 import dev.lightspeed.infer.ActivationCalibrator;
 import dev.lightspeed.models.Checkpoint;
+import dev.lightspeed.models.EvalBatch;
 import dev.lightspeed.models.InputError;
 import dev.lightspeed.models.Presets;
 import dev.lightspeed.models.Recipe;
+import dev.lightspeed.models.RecipeJson;
 import dev.lightspeed.models.SafeTensors;
 import dev.lightspeed.train.ComputeDevice;
 import dev.lightspeed.train.RunOutput;
@@ -48,7 +50,7 @@ final class TrainCommand implements Command {
 
     @Override
     public String usage() {
-        return "[--data DIR] [--epochs N] [--runs N] [--out DIR] [options]";
+        return "[--data DIR] [--preset NAME | --recipe FILE] [--epochs N] [--runs N] [--out DIR] [options]";
     }
 
     @Override
@@ -57,6 +59,9 @@ final class TrainCommand implements Command {
         DataOptions.add(o);
         o.addOption(Option.builder().longOpt("preset").hasArg().argName("NAME")
                 .desc("training recipe (" + String.join(", ", Presets.names()) + "; default " + Presets.DEFAULT + ")").build());
+        o.addOption(Option.builder().longOpt("recipe").hasArg().argName("FILE")
+                .desc("training recipe from a JSON file: every field, or \"" + RecipeJson.BASE
+                        + "\": PRESET and the fields to change (instead of --preset)").build());
         o.addOption(Option.builder().longOpt("epochs").hasArg().argName("N").desc("override the preset's epochs").build());
         o.addOption(Option.builder().longOpt("batch-size").hasArg().argName("N").desc("override the batch size").build());
         o.addOption(Option.builder().longOpt("lr-scale").hasArg().argName("X").desc("multiply every learning rate").build());
@@ -73,9 +78,10 @@ final class TrainCommand implements Command {
                 .desc("CPU threads (default: all " + Threads.available() + " processors)").build());
         o.addOption(Option.builder().longOpt("out").hasArg().argName("DIR")
                 .desc("run folder (default runs/<timestamp>); with --runs N, one subfolder per run").build());
-        o.addOption(Option.builder().longOpt("resume").desc("continue the run in --out from its last complete epoch").build());
+        o.addOption(Option.builder().longOpt("resume").desc("continue the run in --out from its last complete epoch, with"
+                + " the recipe and seed it was started with").build());
         o.addOption(Option.builder().longOpt("eval-batch-size").hasArg().argName("N")
-                .desc("images per forward pass when evaluating (default 1000)").build());
+                .desc("images per forward pass when evaluating (default " + EvalBatch.DEFAULT_SIZE + ")").build());
         o.addOption(Option.builder().longOpt("export").hasArg().argName("FILE")
                 .desc("also write the trained model as ONNX (with --runs N: one file per run, suffixed -run-K)").build());
         o.addOption(Option.builder().longOpt("export-tta")
@@ -94,7 +100,7 @@ final class TrainCommand implements Command {
         Recipe recipe = recipe(line);
         long seed = Arguments.longValue(line, "seed", 0);
         int runs = Arguments.intValue(line, "runs", 1, 1);
-        int evalBatch = Arguments.intValue(line, "eval-batch-size", 1000, 1);
+        int evalBatch = Arguments.intValue(line, "eval-batch-size", EvalBatch.DEFAULT_SIZE, 1);
         boolean resume = line.hasOption("resume");
         if (resume && !line.hasOption("out")) {
             throw new InputError("--resume needs --out DIR, the folder of the run to continue");
@@ -112,6 +118,7 @@ final class TrainCommand implements Command {
             }
             SafeTensors.Contents saved = SafeTensors.read(state);
             Checkpoint checkpoint = Checkpoint.fromContents(state, saved.metadata(), saved.tensors());
+            refuseChanges(line, recipe, seed, checkpoint, outRoot);
             recipe = checkpoint.recipe();
             seed = checkpoint.seed();
             if (checkpoint.epoch() >= recipe.epochs()) {
@@ -213,23 +220,81 @@ final class TrainCommand implements Command {
         return requested.resolveSibling(suffixed);
     }
 
+    /** Recipe flags that replace one hyperparameter each; --set NAME=VALUE replaces any. */
+    private static final List<String> OVERRIDE_FLAGS = List.of("epochs", "batch-size", "lr-scale");
+
+    /** The recipe the flags ask for: --recipe FILE or --preset NAME, then the overrides in the order above. */
     private static Recipe recipe(CommandLine line) {
-        Recipe recipe = Presets.named(line.getOptionValue("preset", Presets.DEFAULT));
-        for (String name : new String[] {"epochs", "batch-size", "lr-scale"}) {
+        if (line.hasOption("recipe") && line.hasOption("preset")) {
+            throw new InputError("--recipe and --preset both choose the recipe; to start from a preset, put \""
+                    + RecipeJson.BASE + "\": \"" + line.getOptionValue("preset") + "\" in the recipe file");
+        }
+        Recipe recipe = line.hasOption("recipe") ? RecipeJson.readFile(Path.of(line.getOptionValue("recipe")))
+                : Presets.named(line.getOptionValue("preset", Presets.DEFAULT));
+        for (String name : OVERRIDE_FLAGS) {
             if (line.hasOption(name)) {
                 recipe = recipe.with(name, line.getOptionValue(name));
             }
         }
-        String[] sets = line.getOptionValues("set");
-        if (sets != null) {
-            for (String assignment : sets) {
-                int eq = assignment.indexOf('=');
-                if (eq <= 0) {
-                    throw new InputError("--set expects NAME=VALUE, got '" + assignment + "'");
-                }
-                recipe = recipe.with(assignment.substring(0, eq).trim(), assignment.substring(eq + 1));
-            }
+        for (String[] assignment : assignments(line)) {
+            recipe = recipe.with(assignment[0], assignment[1]);
         }
         return recipe;
+    }
+
+    private static List<String[]> assignments(CommandLine line) {
+        List<String[]> assignments = new ArrayList<>();
+        String[] sets = line.getOptionValues("set");
+        for (String assignment : sets == null ? new String[0] : sets) {
+            int eq = assignment.indexOf('=');
+            if (eq <= 0) {
+                throw new InputError("--set expects NAME=VALUE, got '" + assignment + "'");
+            }
+            assignments.add(new String[] {assignment.substring(0, eq).trim(), assignment.substring(eq + 1)});
+        }
+        return assignments;
+    }
+
+    /**
+     * --resume continues a run with the recipe and seed it started with, so a flag that would change either is
+     * refused rather than dropped; one that repeats the saved value is accepted. Even more epochs cannot be
+     * honoured: every learning rate decays to zero over the run's total steps, so the epochs already trained would
+     * have had other rates.
+     */
+    private static void refuseChanges(CommandLine line, Recipe requested, long requestedSeed, Checkpoint saved,
+            Path folder) {
+        Recipe run = saved.recipe();
+        if (line.hasOption("preset") && !line.getOptionValue("preset").equals(run.preset())) {
+            throw changed(folder, "--preset " + line.getOptionValue("preset"), "recipe '" + run.preset() + "'", "");
+        }
+        if (line.hasOption("recipe") && !requested.equals(run)) {
+            throw changed(folder, "--recipe " + line.getOptionValue("recipe"), "recipe '" + run.preset()
+                    + "' with other values", "");
+        }
+        for (String name : OVERRIDE_FLAGS) {
+            if (line.hasOption(name) && !run.with(name, line.getOptionValue(name)).equals(run)) {
+                throw changed(folder, "--" + name + " " + line.getOptionValue(name), name + "=" + savedValue(run, name),
+                        name.equals("epochs") ? " (the learning rates decay over the run's total steps, so more"
+                        + " epochs would change the epochs already trained)" : "");
+            }
+        }
+        for (String[] assignment : assignments(line)) {
+            if (!run.with(assignment[0], assignment[1]).equals(run)) {
+                throw changed(folder, "--set " + assignment[0] + "=" + assignment[1], assignment[0] + "="
+                        + savedValue(run, assignment[0]), "");
+            }
+        }
+        if (line.hasOption("seed") && requestedSeed != saved.seed()) {
+            throw changed(folder, "--seed " + requestedSeed, "seed " + saved.seed(), "");
+        }
+    }
+
+    private static InputError changed(Path folder, String flag, String saved, String why) {
+        return new InputError(flag + " differs from the run in " + folder + ", which has " + saved + why
+                + "; --resume continues a run as it was started, so drop the flag or start a new run elsewhere");
+    }
+
+    private static String savedValue(Recipe recipe, String name) {
+        return RecipeJson.tree(recipe).get(name).asText();
     }
 }

@@ -3,6 +3,10 @@ package dev.lightspeed.cli;
 import dev.lightspeed.data.CifarSplit;
 import dev.lightspeed.export.ExportResult;
 import dev.lightspeed.export.Precision;
+import dev.lightspeed.models.Checkpoint;
+import dev.lightspeed.models.Recipe;
+import dev.lightspeed.models.RecipeJson;
+import dev.lightspeed.train.RunOutput;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,8 +54,11 @@ class TrainCommandTest {
         Outcome outcome = run("train", "--help");
         assertEquals(Main.OK, outcome.status());
         for (String flag : new String[] {"--epochs", "--batch-size", "--lr-scale", "--seed", "--runs", "--device",
-                "--out", "--resume", "--export", "--set"}) {
+                "--out", "--resume", "--export", "--set", "--recipe", "--preset"}) {
             assertTrue(outcome.out().contains(flag), flag);
+        }
+        for (String name : Recipe.overridableNames()) {
+            assertTrue(outcome.out().contains(name), name);
         }
     }
 
@@ -69,6 +76,56 @@ class TrainCommandTest {
         assertUsageError(run("train", "--export", dir.resolve("m.onnx").toString(), "--export-precision", "int4"),
                 "unknown precision 'int4'");
         assertFalse(Files.exists(dir.resolve("a")));
+    }
+
+    @Test
+    void badRecipeFilesAreUsageErrorsNamingFileAndField(@TempDir Path dir) throws Exception {
+        Path unknown = Files.writeString(dir.resolve("unknown.json"), "{\"base\": \"airbench94\", \"momentum\": 1}");
+        assertUsageError(run("train", "--recipe", unknown.toString()), unknown + ": unknown field 'momentum'");
+        Path bad = Files.writeString(dir.resolve("bad.json"), "{\"base\": \"airbench94\", \"epochs\": \"x\"}");
+        assertUsageError(run("train", "--recipe", bad.toString()), bad + ": epochs expects an integer");
+        assertUsageError(run("train", "--recipe", dir.resolve("none.json").toString()), "cannot read recipe file");
+        Path good = Files.writeString(dir.resolve("good.json"), "{\"base\": \"airbench94\"}");
+        assertUsageError(run("train", "--recipe", good.toString(), "--preset", "airbench94"),
+                "--recipe and --preset both choose the recipe");
+        // A good file gets as far as the data.
+        assertUsageError(run("train", "--recipe", good.toString(), "--data", dir.resolve("no-data").toString()),
+                "no-data");
+    }
+
+    @Test
+    void resumeRefusesEveryFlagThatWouldChangeTheSavedRunAndAcceptsOnesThatRepeatIt(@TempDir Path dir)
+            throws Exception {
+        Path recipeFile = Files.writeString(dir.resolve("mine.json"), "{\"base\": \"airbench94\", \"epochs\": 4}");
+        Recipe saved = RecipeJson.readFile(recipeFile);
+        Checkpoint random = Checkpoint.load(OnnxCommandFixtures.checkpoint(dir, "random.safetensors"));
+        Path run = Files.createDirectories(dir.resolve("run"));
+        new Checkpoint(saved.architecture(), saved, random.classes(), random.normalization(), 5, 2, 0.5, 0,
+                random.tensors()).save(run.resolve(RunOutput.RESUME));
+        Path other = Files.writeString(dir.resolve("other.json"),
+                "{\"base\": \"airbench94\", \"epochs\": 5, \"preset\": \"mine\"}");
+
+        String[][] refused = {
+            {"--epochs", "6"}, {"--batch-size", "500"}, {"--lr-scale", "2"}, {"--set", "head-lr=0.5"},
+            {"--preset", "airbench94"}, {"--recipe", other.toString()}, {"--seed", "6"}};
+        String[] savedValues = {"epochs=4", "batch-size=2000", "lr-scale=1.0", "head-lr=0.67", "recipe 'mine'",
+            "recipe 'mine' with other values", "seed 5"};
+        for (int i = 0; i < refused.length; i++) {
+            Outcome outcome = run("train", "--resume", "--out", run.toString(), refused[i][0], refused[i][1]);
+            assertUsageError(outcome, refused[i][0] + " " + refused[i][1] + " differs from the run in " + run
+                    + ", which has " + savedValues[i]);
+        }
+        assertUsageError(run("train", "--resume", "--out", run.toString(), "--epochs", "6"), "so more epochs would"
+                + " change the epochs already trained");
+
+        String[][] repeated = {
+            {"--epochs", "4"}, {"--batch-size", "2000"}, {"--lr-scale", "1"}, {"--set", "head-lr=0.67"},
+            {"--recipe", recipeFile.toString()}, {"--seed", "5"}};
+        for (String[] flag : repeated) {
+            // Accepted: the run goes on to read the data, which is missing here.
+            assertUsageError(run("train", "--resume", "--out", run.toString(), flag[0], flag[1], "--data",
+                    dir.resolve("no-data").toString()), "no-data");
+        }
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.lightspeed.infer;
 
+import dev.lightspeed.models.EvalBatch;
 import dev.lightspeed.models.InputError;
 
 /**
@@ -13,7 +14,7 @@ import dev.lightspeed.models.InputError;
  */
 public record EvalSettings(int batchSize, int warmupBatches, boolean tta) {
 
-    public static final int DEFAULT_BATCH_SIZE = 1000;
+    public static final int DEFAULT_BATCH_SIZE = EvalBatch.DEFAULT_SIZE;
     public static final int DEFAULT_WARMUP_BATCHES = 2;
 
     public EvalSettings {

@@ -1,5 +1,8 @@
 package dev.lightspeed.models;
 
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -7,8 +10,21 @@ import java.util.Map;
 /**
  * The network's shape: a frozen patch-whitening conv, GELU, conv groups (conv3x3 → maxpool2 → batchnorm →
  * GELU → conv3x3 → batchnorm → GELU), a final max pool, a bias-free linear head whose logits are divided by
- * {@code logitDivisor}. Trainer, checkpoint and exporter all name tensors through {@link #tensorShapes()}.
+ * {@code logitDivisor}. Trainer, checkpoint and exporter all name tensors through {@link #tensorShapes()}. The
+ * values of a preset are in its recipe file ({@link Presets}); the JSON form is {@link RecipeJson}'s.
+ *
+ * @param name              the network family; checkpoints are only read for families this version knows
+ * @param inputChannels     channels of an input image
+ * @param imageSize         side of the square input image in pixels
+ * @param numClasses        logits per image
+ * @param whiteningKernel   side of the patches the frozen whitening conv sees
+ * @param blockWidths       output channels of each conv group
+ * @param finalPool         side of the max pool before the head
+ * @param logitDivisor      the head's logits are divided by this (a fixed temperature)
+ * @param batchNormEps      added to the batch variance before normalizing
+ * @param batchNormMomentum weight of each batch's statistics in the running averages, in PyTorch's convention
  */
+@JsonNaming(PropertyNamingStrategies.KebabCaseStrategy.class)
 public record ArchitectureSpec(
         String name,
         int inputChannels,
@@ -24,15 +40,28 @@ public record ArchitectureSpec(
     public static final String AIRBENCH94 = "airbench94";
 
     public ArchitectureSpec {
+        require(name != null && !name.isBlank(), "name must be given");
+        require(blockWidths != null && !blockWidths.isEmpty(), "block-widths needs at least one conv group");
         blockWidths = List.copyOf(blockWidths);
-        if (blockWidths.isEmpty()) {
-            throw new IllegalArgumentException("an architecture needs at least one conv group");
+        require(blockWidths.stream().allMatch(w -> w > 0), "block-widths must be positive, got " + blockWidths);
+        require(inputChannels > 0 && imageSize > 0 && whiteningKernel > 0 && finalPool > 0,
+                "input-channels, image-size, whitening-kernel and final-pool must be positive");
+        require(numClasses >= 2, "num-classes must be at least 2, got " + numClasses);
+        require(logitDivisor > 0 && Double.isFinite(logitDivisor), "logit-divisor must be a positive number");
+        require(batchNormEps > 0 && Double.isFinite(batchNormEps), "batch-norm-eps must be a positive number");
+        require(batchNormMomentum >= 0 && batchNormMomentum <= 1, "batch-norm-momentum must be in [0, 1], got "
+                + batchNormMomentum);
+    }
+
+    private static void require(boolean condition, String message) {
+        if (!condition) {
+            throw new InputError(message);
         }
     }
 
-    /** The network of the airbench94 record: widths 64/256/256, 2×2 whitening, logits / 256. */
+    /** The network of the airbench94 preset. */
     public static ArchitectureSpec airbench94() {
-        return new ArchitectureSpec(AIRBENCH94, 3, 32, 10, 2, List.of(64, 256, 256), 3, 256.0, 1e-12, 0.4);
+        return Presets.named(AIRBENCH94).architecture();
     }
 
     /** Whitening filters: every eigenvector of the patch covariance and its negation. */

@@ -2,6 +2,7 @@ package dev.lightspeed.models;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
@@ -14,7 +15,9 @@ import java.util.Map;
 /**
  * A trained model as stored in {@code model.safetensors}: the weights under the names of
  * {@link ArchitectureSpec#tensorShapes()}, and in the metadata everything needed to use them without the
- * trainer (architecture, classes, normalization) and to trace them back (preset, recipe, seed, accuracy).
+ * trainer (architecture, classes, normalization) and to trace them back (preset, recipe, seed, accuracy). The
+ * recipe and architecture are read as {@link RecipeJson} reads them: a field added after a checkpoint was written
+ * takes its documented default, a field this version does not know is refused.
  */
 public record Checkpoint(
         ArchitectureSpec architecture,
@@ -88,12 +91,13 @@ public record Checkpoint(
                     + "', expected '" + FORMAT + "'); pass the model.safetensors written by train");
         }
         try {
-            ArchitectureSpec spec = JSON.readValue(meta.get("architecture"), ArchitectureSpec.class);
+            ArchitectureSpec spec = RecipeJson.architecture(storedFields(path, meta, "architecture"),
+                    path + " architecture");
             if (!ArchitectureSpec.AIRBENCH94.equals(spec.name())) {
                 throw new InputError(path + " holds unknown architecture '" + spec.name() + "'; known: "
                         + ArchitectureSpec.AIRBENCH94);
             }
-            Recipe recipe = JSON.readValue(meta.get("recipe"), Recipe.class);
+            Recipe recipe = RecipeJson.recipe(storedFields(path, meta, "recipe"), path + " recipe");
             List<String> classes = JSON.readValue(meta.get("classes"), new TypeReference<List<String>>() { });
             Normalization normalization = JSON.readValue(meta.get("normalization"), Normalization.class);
             Map<String, TensorData> model = new LinkedHashMap<>();
@@ -114,6 +118,14 @@ public record Checkpoint(
             throw new InputError(path + " has unreadable lightspeed metadata (" + e.getClass().getSimpleName()
                     + "); it was not written by this version of lightspeed train");
         }
+    }
+
+    /**
+     * A recipe or architecture entry of the metadata as a JSON tree. Checkpoints written before the fields were
+     * named in kebab case spell them in camelCase ({@code batchSize}); both read the same.
+     */
+    private static JsonNode storedFields(Path path, Map<String, String> meta, String key) {
+        return RecipeJson.kebabKeys(RecipeJson.parse(meta.get(key), path + " metadata '" + key + "'"));
     }
 
     /** Tensors under this prefix (optimizer state for --resume) may sit beside the model's own. */

@@ -1,14 +1,20 @@
 package dev.lightspeed.models;
 
-import java.lang.reflect.RecordComponent;
-import java.util.ArrayList;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import java.util.List;
-import java.util.Locale;
+import java.util.Map;
 
 /**
- * Every hyperparameter of a training run, in one record per preset (see {@link Presets}). Learning rates are
- * the peak values; all but the whitening bias decay linearly to zero per step over the whole run.
+ * Every hyperparameter of a training run. Presets are recipe files ({@link Presets}); {@link RecipeJson} reads
+ * and writes the JSON form, in which each field below is named in kebab case ({@code batch-size}). Learning rates
+ * are the peak values; all but the whitening bias decay linearly to zero per step over the whole run.
  *
+ * @param preset             the recipe's name, shown by runs and stored in checkpoints
+ * @param architecture       the network it trains
  * @param epochs             passes over the training set
  * @param batchSize          images per step; the last partial batch of an epoch is dropped
  * @param lrScale            multiplies every learning rate (a one-knob sweep)
@@ -28,6 +34,7 @@ import java.util.Locale;
  * @param alternatingFlip    flip a random half once, then every image on odd epochs
  * @param ttaLevel           test-time augmentation of the final evaluation: 0 none, 1 mirror, 2 mirror + 1-px shifts
  */
+@JsonNaming(PropertyNamingStrategies.KebabCaseStrategy.class)
 public record Recipe(
         String preset,
         ArchitectureSpec architecture,
@@ -49,7 +56,15 @@ public record Recipe(
         boolean alternatingFlip,
         int ttaLevel) {
 
+    static final String PRESET = "preset";
+
     public Recipe {
+        require(preset != null && !preset.isBlank(), "preset must name the recipe");
+        require(architecture != null, "architecture must be given");
+        Map.of("lr-scale", lrScale, "label-smoothing", labelSmoothing, "filter-lr", filterLr, "muon-momentum",
+                muonMomentum, "bias-lr", biasLr, "head-lr", headLr, "sgd-momentum", sgdMomentum, "weight-decay",
+                weightDecay, "whitening-eps", whiteningEps).forEach((name, value) ->
+                require(Double.isFinite(value), name + " must be a finite number, got " + value));
         require(epochs > 0, "epochs must be positive, got " + epochs);
         require(batchSize > 0, "batch-size must be positive, got " + batchSize);
         require(lrScale > 0 && Double.isFinite(lrScale), "lr-scale must be a positive number, got " + lrScale);
@@ -75,81 +90,27 @@ public record Recipe(
 
     /** Names that {@link #with(String, String)} accepts, in kebab case. */
     public static List<String> overridableNames() {
-        List<String> names = new ArrayList<>();
-        for (RecordComponent c : Recipe.class.getRecordComponents()) {
-            if (c.getType() != ArchitectureSpec.class && !c.getName().equals("preset")) {
-                names.add(kebab(c.getName()));
-            }
-        }
-        return names;
+        return RecipeJson.fieldNames(Recipe.class).stream()
+                .filter(n -> !n.equals(PRESET) && !n.equals(RecipeJson.ARCHITECTURE)).toList();
     }
 
     /**
-     * A copy with one hyperparameter replaced, named in kebab case ({@code batch-size=500}). Unknown names and
-     * unparsable or out-of-range values throw {@link InputError} with a message for the user.
+     * A copy with one hyperparameter replaced, named in kebab case ({@code batch-size=500}), the value given as
+     * text and converted to the field's type by Jackson. Unknown names and unparsable or out-of-range values throw
+     * {@link InputError} with a message for the user.
      */
     public Recipe with(String name, String value) {
-        RecordComponent[] components = Recipe.class.getRecordComponents();
-        Object[] values = new Object[components.length];
-        Class<?>[] types = new Class<?>[components.length];
-        boolean found = false;
-        for (int i = 0; i < components.length; i++) {
-            RecordComponent c = components[i];
-            types[i] = c.getType();
-            try {
-                values[i] = c.getAccessor().invoke(this);
-            } catch (ReflectiveOperationException e) {
-                throw new IllegalStateException(e);
-            }
-            if (kebab(c.getName()).equals(name) && overridableNames().contains(name)) {
-                values[i] = parse(name, value, c.getType());
-                found = true;
-            }
-        }
-        if (!found) {
+        if (!overridableNames().contains(name)) {
             throw new InputError("unknown hyperparameter '" + name + "'; known: "
                     + String.join(", ", overridableNames()));
         }
+        ObjectNode tree = RecipeJson.tree(this);
+        tree.put(name, value.trim());
         try {
-            return Recipe.class.getDeclaredConstructor(types).newInstance(values);
-        } catch (java.lang.reflect.InvocationTargetException e) {
-            if (e.getCause() instanceof InputError bad) {
-                throw bad;
-            }
-            throw new IllegalStateException(e.getCause());
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException(e);
+            return RecipeJson.MAPPER.treeToValue(tree, Recipe.class);
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            throw RecipeJson.error(null, e);
         }
-    }
-
-    private static Object parse(String name, String value, Class<?> type) {
-        try {
-            if (type == int.class) {
-                return Integer.parseInt(value.trim());
-            }
-            if (type == double.class) {
-                double d = Double.parseDouble(value.trim());
-                if (!Double.isFinite(d)) {
-                    throw new NumberFormatException();
-                }
-                return d;
-            }
-            if (type == boolean.class) {
-                String v = value.trim().toLowerCase(Locale.ROOT);
-                if (!v.equals("true") && !v.equals("false")) {
-                    throw new NumberFormatException();
-                }
-                return Boolean.parseBoolean(v);
-            }
-        } catch (NumberFormatException e) {
-            throw new InputError(name + " expects " + (type == boolean.class ? "true or false"
-                    : type == int.class ? "an integer" : "a number") + ", got '" + value + "'");
-        }
-        throw new InputError(name + " cannot be overridden");
-    }
-
-    static String kebab(String camel) {
-        return camel.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT);
     }
 
     /** Steps per epoch over {@code trainSize} images (last partial batch dropped). */

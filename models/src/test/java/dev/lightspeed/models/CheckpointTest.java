@@ -4,9 +4,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -98,6 +100,50 @@ class CheckpointTest {
         SafeTensors.write(file, good.tensors(), meta);
         InputError unknown = assertThrows(InputError.class, () -> Checkpoint.load(file));
         assertTrue(unknown.getMessage().contains("unknown architecture 'resnet9000'"), unknown.getMessage());
+    }
+
+    /** The fixture written by the trainer when checkpoints were first made (see CheckpointV1Fixture in train). */
+    static Path v1Fixture() throws URISyntaxException {
+        return Path.of(CheckpointTest.class.getResource("checkpoint-v1.safetensors").toURI());
+    }
+
+    @Test
+    void theFirstCheckpointFormatStillLoadsWithTheFieldsAsWritten() throws Exception {
+        Checkpoint v1 = Checkpoint.load(v1Fixture());
+        ArchitectureSpec narrow = new ArchitectureSpec("airbench94", 3, 32, 10, 2, List.of(8, 16, 16), 3, 256.0,
+                1e-12, 0.4);
+        assertEquals(narrow, v1.architecture());
+        Recipe preset = Presets.named("airbench94");
+        assertEquals(new Recipe("airbench94", narrow, 1, 100, 1.0, 0.2, 0.24, 0.6, 3, 0.053, 0.67, 0.85, 2e-6, 1,
+                200, 5e-4, 2, true, 2), v1.recipe());
+        assertEquals(preset.filterLr(), v1.recipe().filterLr());
+        assertEquals(CifarClasses.NAMES, v1.classes());
+        assertEquals(Normalization.cifar10(), v1.normalization());
+        assertEquals(5, v1.seed());
+        assertEquals(1, v1.epoch());
+        assertEquals(0.15, v1.accuracy());
+        assertEquals(2, v1.ttaLevel());
+        assertEquals(narrow.tensorShapes().keySet(), v1.tensors().keySet());
+    }
+
+    @Test
+    void aCheckpointWithAFieldThisVersionDoesNotKnowIsRefused(@TempDir Path dir) throws IOException {
+        Checkpoint good = sample();
+        Map<String, String> meta = new LinkedHashMap<>(good.metadata());
+        meta.put("recipe", meta.get("recipe").replace("{\"preset\"", "{\"ema-decay\":0.99,\"preset\""));
+        Path file = dir.resolve("newer.safetensors");
+        SafeTensors.write(file, good.tensors(), meta);
+        InputError error = assertThrows(InputError.class, () -> Checkpoint.load(file));
+        assertTrue(error.getMessage().contains("unknown field 'ema-decay'"), error.getMessage());
+        assertTrue(error.getMessage().contains(file.toString()), error.getMessage());
+        assertOneLine(error);
+    }
+
+    @Test
+    void checkpointsStoreTheRecipeAsARecipeFile() {
+        String recipe = sample().metadata().get("recipe");
+        assertTrue(recipe.contains("\"batch-size\":2000"), recipe);
+        assertEquals(sample().recipe(), RecipeJson.recipe(RecipeJson.parse(recipe, "metadata"), "metadata"));
     }
 
     private static void assertOneLine(InputError error) {

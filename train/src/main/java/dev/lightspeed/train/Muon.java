@@ -18,7 +18,10 @@ import static dev.lightspeed.train.Tensors.scalar;
  */
 final class Muon {
 
-    /** Quintic iteration coefficients chosen to push all singular values towards 1 fast (not exactly to 1). */
+    /**
+     * Coefficients (a, b, c) of the quintic Newton–Schulz iteration, as published with Muon: chosen to push every
+     * singular value towards 1 in few steps, not exactly to 1.
+     */
     static final double A = 3.4445;
     static final double B = -4.7750;
     static final double C = 2.0315;

@@ -126,6 +126,8 @@ public final class Network {
 
     private Tensor batchNorm(Tensor x, int group, int index, boolean training) {
         Tensor bias = tensors.get(ArchitectureSpec.normBias(group, index));
+        // The spec's momentum is PyTorch's: the weight of the new batch in the running statistics. The reference
+        // recipe states the weight of the old statistics, m = 0.6, and its BatchNorm passes 1 − m = 0.4 to PyTorch.
         return torch.batch_norm(x, new TensorOptional(unitScales.get(bias.size(0))), new TensorOptional(bias),
                 new TensorOptional(tensors.get(ArchitectureSpec.normMean(group, index))),
                 new TensorOptional(tensors.get(ArchitectureSpec.normVar(group, index))),

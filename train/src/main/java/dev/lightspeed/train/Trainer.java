@@ -82,6 +82,11 @@ public final class Trainer {
         if (config.resume()) {
             SafeTensors.Contents state = SafeTensors.read(output.resumeState());
             Checkpoint saved = Checkpoint.fromContents(output.resumeState(), state.metadata(), state.tensors());
+            // The schedule and the augmentation stream depend on both, so another value would not continue the run.
+            if (!saved.recipe().equals(recipe) || saved.seed() != config.seed()) {
+                throw new InputError(output.resumeState() + " holds a run of another recipe or seed than the one"
+                        + " asked for; resume it with the recipe and seed it was started with");
+            }
             network = Network.fromValues(saved.architecture(), device, saved.tensors());
             startEpoch = saved.epoch();
             optimization = new Optimization(network, recipe, stepsPerEpoch);

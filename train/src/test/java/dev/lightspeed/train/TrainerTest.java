@@ -88,6 +88,12 @@ class TrainerTest {
         assertTrue(stopped.getMessage().contains("--resume"), stopped.getMessage());
         assertEquals(1, Checkpoint.load(out.resolve(RunOutput.MODEL)).epoch());
 
+        for (TrainConfig other : List.of(new TrainConfig(tinyRecipe().with("epochs", "3"), 7, CPU, true, 50, false),
+                new TrainConfig(tinyRecipe(), 8, CPU, true, 50, false))) {
+            InputError refused = assertThrows(InputError.class,
+                    () -> new Trainer(other, new TrainingListener() { }, () -> false).run(data, RunOutput.prepare(out)));
+            assertTrue(refused.getMessage().contains("another recipe or seed"), refused.getMessage());
+        }
         TrainConfig resumed = new TrainConfig(tinyRecipe(), 7, CPU, true, 50, false);
         Trainer.Result rest = new Trainer(resumed, new TrainingListener() { }, () -> false)
                 .run(data, RunOutput.prepare(out));

@@ -1,0 +1,255 @@
+package dev.lightspeed.models;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.databind.introspect.BeanPropertyDefinition;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The JSON form of a {@link Recipe} and its {@link ArchitectureSpec}, one for preset files, user recipe files,
+ * {@code --set} and checkpoint metadata. Field names are the records' components in kebab case
+ * ({@code batch-size}).
+ *
+ * <p>Reading is strict. A field this version does not know is an error, not ignored: a recipe or checkpoint from a
+ * newer version may hold a field that changes what the numbers mean, and training or scoring it as if the field were
+ * absent would be quietly wrong. A missing field is an error too, unless {@code recipe-defaults.json} (beside this
+ * class) gives it a default: that file documents, for every field added after the first checkpoint format, the value
+ * that reproduces how lightspeed behaved before the field existed, so that older checkpoints and recipe files keep
+ * reading. Whoever adds a field to {@link Recipe} or {@link ArchitectureSpec} adds its default there.
+ */
+public final class RecipeJson {
+
+    /** The key of a user recipe file that names the preset whose fields it starts from. */
+    public static final String BASE = "base";
+    static final String ARCHITECTURE = "architecture";
+
+    static final ObjectMapper MAPPER = JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+            .build();
+
+    private static final ObjectNode DEFAULTS = loadDefaults();
+
+    private RecipeJson() {
+    }
+
+    private static ObjectNode loadDefaults() {
+        try (InputStream in = RecipeJson.class.getResourceAsStream("recipe-defaults.json")) {
+            return (ObjectNode) MAPPER.readTree(in);
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException("recipe-defaults.json is missing from the models jar", e);
+        }
+    }
+
+    /** The JSON names of a record's fields (kebab case), in declaration order. */
+    static List<String> fieldNames(Class<?> type) {
+        return MAPPER.getDeserializationConfig().introspect(MAPPER.constructType(type)).findProperties().stream()
+                .map(BeanPropertyDefinition::getName).toList();
+    }
+
+    public static ObjectNode tree(Recipe recipe) {
+        return MAPPER.valueToTree(recipe);
+    }
+
+    /**
+     * A recipe from its JSON tree, completed with the documented defaults; {@code source} names where the tree came
+     * from in every error message (a file, a checkpoint's metadata).
+     */
+    public static Recipe recipe(JsonNode tree, String source) {
+        return read(tree, Recipe.class, DEFAULTS, source);
+    }
+
+    public static ArchitectureSpec architecture(JsonNode tree, String source) {
+        return read(tree, ArchitectureSpec.class, (ObjectNode) DEFAULTS.get(ARCHITECTURE), source);
+    }
+
+    /** Parses JSON text, with a one-line error naming {@code source} and the place where the text is broken. */
+    public static JsonNode parse(String text, String source) {
+        if (text == null) {
+            throw new InputError(source + " is missing");
+        }
+        try {
+            return MAPPER.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new InputError(source + " is not valid JSON" + at(e.getLocation()) + ": " + e.getOriginalMessage()
+                    .lines().findFirst().orElse(""));
+        }
+    }
+
+    /**
+     * A user's recipe file. With {@code "base": "NAME"} it starts from that preset and replaces only the fields it
+     * names (inside {@code architecture} too); without it, it names every field. Its {@code preset} (the name runs
+     * and checkpoints show) is the file's name without {@code .json} unless the file sets it.
+     */
+    public static Recipe readFile(Path file) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (IOException | RuntimeException e) {
+            String reason = e instanceof java.nio.file.NoSuchFileException ? "no such file"
+                    : e.getClass().getSimpleName().replace("Exception", "");
+            throw new InputError("cannot read recipe file " + file + " (" + reason
+                    + "); pass --recipe with a readable JSON file");
+        }
+        String source = "recipe file " + file;
+        JsonNode node = parse(text, source);
+        if (!(node instanceof ObjectNode tree)) {
+            throw new InputError(source + " must hold one JSON object of recipe fields");
+        }
+        boolean named = tree.has("preset");
+        if (tree.has(BASE)) {
+            JsonNode base = tree.remove(BASE);
+            if (!base.isTextual()) {
+                throw new InputError(source + ": field '" + BASE + "' names a preset (" + String.join(", ",
+                        Presets.names()) + ")");
+            }
+            Recipe preset;
+            try {
+                preset = Presets.named(base.asText());
+            } catch (InputError e) {
+                throw new InputError(source + ": field '" + BASE + "': " + e.getMessage());
+            }
+            ObjectNode merged = tree(preset);
+            overlay(merged, tree);
+            tree = merged;
+        }
+        if (!named) {
+            tree.put("preset", stem(file));
+        }
+        return recipe(tree, source);
+    }
+
+    private static String stem(Path file) {
+        String name = file.getFileName().toString();
+        return name.endsWith(".json") ? name.substring(0, name.length() - ".json".length()) : name;
+    }
+
+    /** Writes every field of {@code top} into {@code into}, merging nested objects field by field. */
+    static void overlay(ObjectNode into, JsonNode top) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = top.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> field = it.next();
+            if (field.getValue() instanceof ObjectNode inner && into.get(field.getKey()) instanceof ObjectNode below) {
+                overlay(below, inner);
+            } else {
+                into.set(field.getKey(), field.getValue().deepCopy());
+            }
+        }
+    }
+
+    /**
+     * Binds a tree to a record after filling in the defaults of fields it lacks; every failure is a one-line
+     * {@link InputError} that names {@code source} and the field.
+     */
+    static <T> T read(JsonNode tree, Class<T> type, ObjectNode defaults, String source) {
+        if (!(tree instanceof ObjectNode given)) {
+            throw new InputError(source + " must be a JSON object, got " + tree.getNodeType().toString()
+                    .toLowerCase(java.util.Locale.ROOT));
+        }
+        ObjectNode complete = defaults.deepCopy();
+        overlay(complete, given);
+        requireFields(complete, type, "", source);
+        try {
+            return MAPPER.treeToValue(complete, type);
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            throw error(source, e);
+        }
+    }
+
+    private static void requireFields(ObjectNode tree, Class<?> type, String prefix, String source) {
+        for (String name : fieldNames(type)) {
+            if (!tree.has(name)) {
+                throw new InputError(source + " lacks field '" + prefix + name + "'");
+            }
+        }
+        if (type == Recipe.class && tree.get(ARCHITECTURE) instanceof ObjectNode architecture) {
+            requireFields(architecture, ArchitectureSpec.class, ARCHITECTURE + ".", source);
+        }
+    }
+
+    /** The one-line message of a failed binding; {@code source} may be null where the caller names the input. */
+    static InputError error(String source, Exception e) {
+        String prefix = source == null ? "" : source + ": ";
+        if (e instanceof ValueInstantiationException v && v.getCause() instanceof InputError invalid) {
+            return new InputError(prefix + invalid.getMessage());
+        }
+        if (e instanceof UnrecognizedPropertyException u) {
+            return new InputError(prefix + "unknown field '" + path(u) + "' (this version knows "
+                    + String.join(", ", u.getKnownPropertyIds().stream().map(Object::toString).sorted().toList())
+                    + ")");
+        }
+        if (e instanceof JsonMappingException m && !m.getPath().isEmpty()) {
+            Class<?> target = m instanceof com.fasterxml.jackson.databind.exc.MismatchedInputException mi
+                    ? mi.getTargetType() : null;
+            String got = m instanceof InvalidFormatException f ? ", got '" + f.getValue() + "'" : "";
+            return new InputError(prefix + path(m) + " expects " + describe(target) + got);
+        }
+        String message = e instanceof JacksonException j ? j.getOriginalMessage() : e.getMessage();
+        return new InputError(prefix + String.valueOf(message).lines().findFirst().orElse(""));
+    }
+
+    private static String path(JsonMappingException e) {
+        StringBuilder path = new StringBuilder();
+        for (JsonMappingException.Reference ref : e.getPath()) {
+            if (ref.getFieldName() != null) {
+                path.append(path.length() == 0 ? "" : ".").append(ref.getFieldName());
+            } else {
+                path.append('[').append(ref.getIndex()).append(']');
+            }
+        }
+        return path.toString();
+    }
+
+    private static String describe(Class<?> type) {
+        if (type == int.class || type == Integer.class || type == long.class) {
+            return "an integer";
+        }
+        if (type == double.class || type == Double.class) {
+            return "a number";
+        }
+        if (type == boolean.class || type == Boolean.class) {
+            return "true or false";
+        }
+        if (type == String.class) {
+            return "text";
+        }
+        if (type != null && List.class.isAssignableFrom(type)) {
+            return "a list";
+        }
+        return "an object";
+    }
+
+    private static String at(JsonLocation location) {
+        return location == null || location.getLineNr() < 0 ? ""
+                : " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")";
+    }
+
+    /** camelCase → kebab-case, for the field names of checkpoints written before the names were kebab case. */
+    static JsonNode kebabKeys(JsonNode node) {
+        if (!(node instanceof ObjectNode object)) {
+            return node;
+        }
+        ObjectNode renamed = MAPPER.createObjectNode();
+        PropertyNamingStrategies.NamingBase kebab = (PropertyNamingStrategies.NamingBase)
+                PropertyNamingStrategies.KEBAB_CASE;
+        object.fields().forEachRemaining(f -> renamed.set(kebab.translate(f.getKey()), kebabKeys(f.getValue())));
+        return renamed;
+    }
+}
