@@ -172,10 +172,10 @@ final class TrainCommand implements Command {
                 double wall = (System.nanoTime() - start) / 1e9;
                 Map<String, Object> summary = RunReport.summary(config, result, wall);
                 outputs.get(r).writeSummary(summary);
-                out.printf("final TTA accuracy %.2f %%, %.1f s training (%.0f img/s), %.1f s wall; checkpoint %s%n",
-                        100 * result.finalAccuracy(), result.trainSeconds(), (double) summary.get("images_per_second"),
+                out.printf("final TTA test accuracy %.2f %%, %.1f s training (%.0f img/s), %.1f s wall; checkpoint %s%n",
+                        100 * result.ttaTestAcc(), result.trainSeconds(), (double) summary.get("images_per_second"),
                         wall, result.output().model());
-                accuracies.add(result.finalAccuracy());
+                accuracies.add(result.ttaTestAcc());
                 if (line.hasOption("export")) {
                     Path onnx = exportPath(Path.of(line.getOptionValue("export")), runs, r);
                     ExportResult exported = exportTrained(result.output().model(), onnx, exportPrecision,

@@ -15,9 +15,9 @@ public final class RunReport {
         row.put("epoch", m.epoch());
         row.put("train_loss", m.trainLoss());
         row.put("train_acc", m.trainAcc());
-        row.put("val_loss", m.valLoss());
-        row.put("val_acc", m.valAcc());
-        row.put("tta_val_acc", Double.isNaN(m.ttaValAcc()) ? null : m.ttaValAcc());
+        row.put("test_loss", m.testLoss());
+        row.put("test_acc", m.testAcc());
+        row.put("tta_test_acc", Double.isNaN(m.ttaTestAcc()) ? null : m.ttaTestAcc());
         row.put("epoch_train_seconds", m.epochTrainSeconds());
         row.put("total_time_seconds", m.totalTimeSeconds());
         row.put("images_per_second", m.imagesPerSecond());
@@ -37,7 +37,7 @@ public final class RunReport {
         s.put("threads", org.bytedeco.pytorch.global.torch.get_num_threads());
         s.put("epochs", config.recipe().epochs());
         s.put("tta_level", config.recipe().ttaLevel());
-        s.put("final_accuracy", result.finalAccuracy());
+        s.put("tta_test_acc", result.ttaTestAcc());
         s.put("train_seconds", result.trainSeconds());
         s.put("wall_seconds", wallSeconds);
         double images = epochs.stream().mapToDouble(e -> e.imagesPerSecond() * e.epochTrainSeconds()).sum();

@@ -46,25 +46,25 @@ class TrainerTest {
         CifarDataset data = tinyData();
         Trainer.Result first = train(tinyRecipe(), data, 42, dir.resolve("a"));
         Trainer.Result second = train(tinyRecipe(), data, 42, dir.resolve("b"));
-        assertEquals(first.finalAccuracy(), second.finalAccuracy());
+        assertEquals(first.ttaTestAcc(), second.ttaTestAcc());
         assertEquals(first.epochs().get(1).trainLoss(), second.epochs().get(1).trainLoss());
 
         Path model = dir.resolve("a").resolve(RunOutput.MODEL);
         Checkpoint checkpoint = Checkpoint.load(model);
         assertEquals(42, checkpoint.seed());
         assertEquals(2, checkpoint.epoch());
-        assertEquals(first.finalAccuracy(), checkpoint.accuracy());
+        assertEquals(first.ttaTestAcc(), checkpoint.accuracy());
         List<String> lines = Files.readAllLines(dir.resolve("a").resolve(RunOutput.METRICS));
         assertEquals(2, lines.size());
         JsonNode last = new ObjectMapper().readTree(lines.get(1));
         assertEquals(2, last.get("epoch").asInt());
-        assertTrue(last.get("tta_val_acc").isNumber());
+        assertTrue(last.get("tta_test_acc").isNumber());
         assertTrue(last.get("peak_rss_bytes").asLong() > 0);
 
         // The saved weights give the same evaluation as the trained network.
         Network reloaded = Network.fromValues(checkpoint.architecture(), CPU, checkpoint.tensors());
         DeviceImages test = DeviceImages.upload(data.test(), checkpoint.normalization(), CPU);
-        assertEquals(first.finalAccuracy(), Evaluation.evaluate(reloaded, test, 2, 50).accuracy());
+        assertEquals(first.ttaTestAcc(), Evaluation.evaluate(reloaded, test, 2, 50).accuracy());
     }
 
     @Test
@@ -93,7 +93,7 @@ class TrainerTest {
                 .run(data, RunOutput.prepare(out));
         assertEquals(1, rest.epochs().size());
         assertEquals(whole.epochs().get(1).trainLoss(), rest.epochs().get(0).trainLoss());
-        assertEquals(whole.finalAccuracy(), rest.finalAccuracy());
+        assertEquals(whole.ttaTestAcc(), rest.ttaTestAcc());
         assertEquals(2, Files.readAllLines(out.resolve(RunOutput.METRICS)).size());
     }
 
@@ -115,9 +115,9 @@ class TrainerTest {
         CifarDataset data = new CifarDataset(full.train().head(10_000), full.test().head(2_000));
         Recipe recipe = Presets.named("airbench94").with("epochs", "2").with("batch-size", "500");
         Trainer.Result result = train(recipe, data, 0, dir.resolve("real"));
-        System.out.printf("short real-data run: TTA accuracy %.4f in %.1f s%n", result.finalAccuracy(),
+        System.out.printf("short real-data run: TTA accuracy %.4f in %.1f s%n", result.ttaTestAcc(),
                 result.trainSeconds());
         // Chance is 0.10; two short epochs on a fifth of the data reach well above 0.5 when the recipe works.
-        assertTrue(result.finalAccuracy() > 0.55, "accuracy " + result.finalAccuracy());
+        assertTrue(result.ttaTestAcc() > 0.55, "accuracy " + result.ttaTestAcc());
     }
 }
