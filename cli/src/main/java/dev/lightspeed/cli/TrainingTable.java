@@ -39,7 +39,7 @@ final class TrainingTable implements TrainingListener {
         }
         out.printf(FORMAT, m.epoch(), String.format("%.4f", m.trainLoss()), String.format("%.4f", m.trainAcc()),
                 String.format("%.4f", m.testLoss()), String.format("%.4f", m.testAcc()),
-                Double.isNaN(m.ttaTestAcc()) ? "" : String.format("%.4f", m.ttaTestAcc()),
+                m.ttaTestAcc() == null ? "" : String.format("%.4f", m.ttaTestAcc()),
                 String.format("%.2f", m.totalTimeSeconds()));
         out.flush();
     }

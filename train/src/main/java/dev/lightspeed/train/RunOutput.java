@@ -96,12 +96,12 @@ public final class RunOutput {
         }
     }
 
-    void appendMetrics(Map<String, Object> row) throws IOException {
+    void appendMetrics(EpochMetrics row) throws IOException {
         metricsLines.append(JSON.writeValueAsString(row)).append('\n');
         AtomicFiles.write(folder.resolve(METRICS), metricsLines.toString().getBytes(StandardCharsets.UTF_8));
     }
 
-    public void writeSummary(Map<String, Object> summary) throws IOException {
+    public void writeSummary(RunSummary summary) throws IOException {
         byte[] bytes = JSON.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(summary);
         AtomicFiles.write(folder.resolve(SUMMARY), bytes);
     }

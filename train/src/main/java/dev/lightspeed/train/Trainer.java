@@ -120,8 +120,8 @@ public final class Trainer {
 
                 boolean last = epoch == recipe.epochs() - 1;
                 Evaluation.Result plain = Evaluation.evaluate(network, test, 0, config.evalBatch());
-                double tta = last ? Evaluation.evaluate(network, test, recipe.ttaLevel(), config.evalBatch())
-                        .accuracy() : Double.NaN;
+                Double tta = last ? Evaluation.evaluate(network, test, recipe.ttaLevel(), config.evalBatch())
+                        .accuracy() : null;
                 if (last) {
                     ttaTestAcc = tta;
                 }
@@ -136,7 +136,7 @@ public final class Trainer {
                         normalization, config.seed(), epoch + 1, last ? tta : plain.accuracy(),
                         last ? recipe.ttaLevel() : 0, network.snapshot());
                 output.writeCheckpoint(checkpoint, optimization.state(), (epoch + 1) * stepsPerEpoch);
-                output.appendMetrics(RunReport.row(row));
+                output.appendMetrics(row);
                 listener.epochFinished(row);
             }
         }
