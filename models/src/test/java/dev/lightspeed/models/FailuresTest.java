@@ -50,8 +50,8 @@ class FailuresTest {
 
     @Test
     void aMultiLineMessageKeepsItsFirstLineOnly() {
-        assertEquals("Load model failed: bad protobuf",
-                Failures.oneLine(new IllegalStateException("  Load model failed: bad protobuf  \n\tat native frame\n")));
+        assertEquals("Load model failed: bad protobuf", Failures.oneLine(
+                new IllegalStateException("  Load model failed: bad protobuf  \n\tat native frame\n")));
     }
 
     @Test
