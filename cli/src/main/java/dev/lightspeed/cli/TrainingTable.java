@@ -9,7 +9,7 @@ import java.io.PrintStream;
 /** Prints one row per epoch in the columns of the speedrun references, with a progress bar inside epochs. */
 final class TrainingTable implements TrainingListener {
 
-    private static final String FORMAT = "%5s  %10s  %9s  %8s  %7s  %11s  %18s%n";
+    private static final String FORMAT = "%5s  %10s  %9s  %9s  %8s  %12s  %18s%n";
 
     private final PrintStream out;
     private ConsoleProgressBar bar;
@@ -19,7 +19,7 @@ final class TrainingTable implements TrainingListener {
     }
 
     void header() {
-        out.printf(FORMAT, "epoch", "train_loss", "train_acc", "val_loss", "val_acc", "tta_val_acc",
+        out.printf(FORMAT, "epoch", "train_loss", "train_acc", "test_loss", "test_acc", "tta_test_acc",
                 "total_time_seconds");
     }
 
@@ -38,8 +38,8 @@ final class TrainingTable implements TrainingListener {
             bar = null;
         }
         out.printf(FORMAT, m.epoch(), String.format("%.4f", m.trainLoss()), String.format("%.4f", m.trainAcc()),
-                String.format("%.4f", m.valLoss()), String.format("%.4f", m.valAcc()),
-                Double.isNaN(m.ttaValAcc()) ? "" : String.format("%.4f", m.ttaValAcc()),
+                String.format("%.4f", m.testLoss()), String.format("%.4f", m.testAcc()),
+                m.ttaTestAcc() == null ? "" : String.format("%.4f", m.ttaTestAcc()),
                 String.format("%.2f", m.totalTimeSeconds()));
         out.flush();
     }

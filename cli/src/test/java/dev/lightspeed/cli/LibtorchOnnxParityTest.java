@@ -39,12 +39,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * The trainer's network (libtorch, fp32, eval mode) and its ONNX export (ONNX Runtime) compute the same logits,
- * plain and with test-time augmentation, on a model trained here on synthetic data.
+ * What README calls exact: the fp32 ONNX export, scored by ONNX Runtime, computes the logits that libtorch
+ * computes in fp32 (eval mode) from the same checkpoint, up to float rounding, plain and with test-time
+ * augmentation; so both predict the same class for every image whose top two logits are further apart than that
+ * rounding. (The trainer's own figures are computed in bf16 where the CPU has it and are not claimed exact.)
  */
 class LibtorchOnnxParityTest {
 
     private static final ComputeDevice FP32 = ComputeDevice.resolve("cpu", "fp32");
+    /** Float rounding of fp32 logits summed in a different order by two engines. */
     private static final double TOLERANCE = 1e-4;
 
     @TempDir
@@ -68,7 +71,8 @@ class LibtorchOnnxParityTest {
                 .path();
     }
 
-    private static double maxDifference(Path model, CifarSplit images, int ttaLevel) {
+    /** Logits of the same images from libtorch fp32 and from ONNX Runtime, image after image. */
+    private static void assertSameScores(Path model, CifarSplit images, int ttaLevel) {
         Network network = Network.fromValues(checkpoint.architecture(), FP32, checkpoint.tensors());
         DeviceImages device = DeviceImages.upload(images, checkpoint.normalization(), FP32);
         float[] expected;
@@ -88,40 +92,58 @@ class LibtorchOnnxParityTest {
         for (int i = 0; i < expected.length; i++) {
             max = Math.max(max, Math.abs(expected[i] - actual[i]));
         }
-        return max;
-    }
-
-    @Test
-    void plainGraphMatchesTheTrainerOnARandomBatch() {
-        double max = maxDifference(plainModel, SyntheticData.randomSplit(64, 9), 0);
         assertTrue(max <= TOLERANCE, "max |Δ logit| = " + max);
+
+        int classes = checkpoint.classes().size();
+        for (int n = 0; n < images.count(); n++) {
+            int libtorch = argmax(expected, n * classes, classes);
+            int onnxRuntime = argmax(actual, n * classes, classes);
+            double margin = expected[n * classes + libtorch] - expected[n * classes + onnxRuntime];
+            if (libtorch != onnxRuntime) {
+                assertTrue(margin <= 2 * TOLERANCE, "image " + n + ": libtorch predicts class " + libtorch
+                        + ", ONNX Runtime class " + onnxRuntime + ", " + margin + " apart in libtorch's logits");
+            }
+        }
+    }
+
+    private static int argmax(float[] logits, int offset, int classes) {
+        int best = 0;
+        for (int k = 1; k < classes; k++) {
+            if (logits[offset + k] > logits[offset + best]) {
+                best = k;
+            }
+        }
+        return best;
     }
 
     @Test
-    void ttaGraphMatchesTheTrainersTestTimeAugmentation() {
-        double max = maxDifference(ttaModel, SyntheticData.randomSplit(32, 10), 2);
-        assertTrue(max <= TOLERANCE, "max |Δ logit| = " + max);
+    void plainGraphMatchesLibtorchFp32OnARandomBatch() {
+        assertSameScores(plainModel, SyntheticData.randomSplit(64, 9), 0);
     }
 
     @Test
-    void bothGraphsMatchOnRealTestImages() {
+    void ttaGraphMatchesLibtorchFp32TestTimeAugmentation() {
+        assertSameScores(ttaModel, SyntheticData.randomSplit(32, 10), 2);
+    }
+
+    @Test
+    void bothGraphsMatchLibtorchFp32OnRealTestImages() {
         String folder = System.getProperty("lightspeed.cifar10", System.getenv("LIGHTSPEED_CIFAR10"));
         assumeTrue(folder != null && Files.isDirectory(Path.of(folder)), "real CIFAR-10 not found; skipping");
         CifarSplit real = Cifar10.load(Path.of(folder)).test().head(200);
-        double plain = maxDifference(plainModel, real, 0);
-        double tta = maxDifference(ttaModel, real, 2);
-        assertTrue(plain <= TOLERANCE && tta <= TOLERANCE, "max |Δ logit| plain " + plain + ", tta " + tta);
+        assertSameScores(plainModel, real, 0);
+        assertSameScores(ttaModel, real, 2);
     }
 
     @Test
-    void onnxRuntimeEvaluationOfTheExportGivesTheTrainersAccuracy() {
+    void onnxRuntimeEvaluationOfTheExportGivesLibtorchFp32Accuracy() {
         CifarSplit test = SyntheticData.randomSplit(100, 2);
         Network network = Network.fromValues(checkpoint.architecture(), FP32, checkpoint.tensors());
-        double trainer = Evaluation.evaluate(network, DeviceImages.upload(test, checkpoint.normalization(), FP32), 0,
+        double libtorch = Evaluation.evaluate(network, DeviceImages.upload(test, checkpoint.normalization(), FP32), 0,
                 100).accuracy();
         try (ScoringSession session = ScoringSession.open(plainModel, SessionSettings.cpu())) {
             EvalReport report = Evaluator.evaluate(session, test, new EvalSettings(50, 1, false));
-            assertEquals(trainer, report.accuracy(), 1e-9);
+            assertEquals(libtorch, report.accuracy(), 1e-9);
         }
     }
 }

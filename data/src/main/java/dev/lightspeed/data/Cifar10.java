@@ -1,5 +1,6 @@
 package dev.lightspeed.data;
 
+import dev.lightspeed.models.Failures;
 import dev.lightspeed.models.InputError;
 
 import java.io.FileInputStream;
@@ -16,7 +17,6 @@ import java.util.stream.Stream;
 
 import static dev.lightspeed.data.UserMessages.FILE_LIST;
 import static dev.lightspeed.data.UserMessages.count;
-import static dev.lightspeed.data.UserMessages.reason;
 
 /** Finds, checks and reads the CIFAR-10 binary version (the six {@code .bin} files). */
 public final class Cifar10 {
@@ -250,8 +250,8 @@ public final class Cifar10 {
     }
 
     private static InputError cannotRead(Path file, IOException e) {
-        return new InputError("cannot read " + file + " (" + reason(e) + "); check that it exists and is readable",
-                e);
+        return new InputError("cannot read " + file + " (" + Failures.oneLine(e)
+                + "); check that it exists and is readable", e);
     }
 
     private static Map<String, String> orderedMap(String... keysAndValues) {

@@ -1,5 +1,6 @@
 package dev.lightspeed.data;
 
+import dev.lightspeed.models.Failures;
 import dev.lightspeed.models.InputError;
 
 import java.io.IOException;
@@ -24,7 +25,6 @@ import java.util.stream.Stream;
 
 import static dev.lightspeed.data.UserMessages.FILE_LIST;
 import static dev.lightspeed.data.UserMessages.count;
-import static dev.lightspeed.data.UserMessages.reason;
 
 /**
  * Fetches the official CIFAR-10 binary archive and installs its six files into a folder.
@@ -74,7 +74,7 @@ public final class Cifar10Download {
         try {
             Files.createDirectories(parent);
         } catch (IOException e) {
-            throw new InputError("cannot create " + parent + " (" + reason(e)
+            throw new InputError("cannot create " + parent + " (" + Failures.oneLine(e)
                     + "); pass --data with a folder you can write to", e);
         }
 
@@ -129,7 +129,7 @@ public final class Cifar10Download {
                 }
             } catch (IOException e) {
                 // Network failures are converted inside readChunk and openBody; what arrives here is local.
-                throw new InputError("cannot write " + archive + " (" + reason(e) + "); free some space in "
+                throw new InputError("cannot write " + archive + " (" + Failures.oneLine(e) + "); free some space in "
                         + archive.getParent() + " or pass --data with another folder", e);
             }
             if (total > 0 && done != total) {
@@ -161,7 +161,7 @@ public final class Cifar10Download {
             }
             return connection;
         } catch (IOException | IllegalArgumentException e) {
-            throw cannotDownload(url, reason(e), target, e);
+            throw cannotDownload(url, Failures.oneLine(e), target, e);
         }
     }
 
@@ -169,7 +169,7 @@ public final class Cifar10Download {
         try {
             return connection.getInputStream();
         } catch (IOException e) {
-            throw cannotDownload(url, reason(e), target, e);
+            throw cannotDownload(url, Failures.oneLine(e), target, e);
         }
     }
 
@@ -177,7 +177,7 @@ public final class Cifar10Download {
         try {
             return body.read(chunk);
         } catch (IOException e) {
-            throw cannotDownload(url, reason(e), target, e);
+            throw cannotDownload(url, Failures.oneLine(e), target, e);
         }
     }
 
@@ -189,8 +189,8 @@ public final class Cifar10Download {
             return TarGzExtractor.extract(archive, staging, wanted, "downloaded from " + url);
         } catch (IOException e) {
             throw new InputError("cannot extract the archive downloaded from " + url + " into " + staging + " ("
-                    + reason(e) + "); check free space in " + staging.getParent() + ", or " + manualAdvice(target),
-                    e);
+                    + Failures.oneLine(e) + "); check free space in " + staging.getParent() + ", or "
+                    + manualAdvice(target), e);
         }
     }
 
@@ -200,8 +200,8 @@ public final class Cifar10Download {
             try {
                 actual = Md5.ofFile(staging.resolve(name));
             } catch (IOException e) {
-                throw new InputError("cannot read the extracted " + name + " in " + staging + " (" + reason(e)
-                        + "); check the folder and run with --download again", e);
+                throw new InputError("cannot read the extracted " + name + " in " + staging + " ("
+                        + Failures.oneLine(e) + "); check the folder and run with --download again", e);
             }
             String expected = expectedMd5.get(name);
             if (!actual.equalsIgnoreCase(expected)) {
@@ -227,8 +227,8 @@ public final class Cifar10Download {
                 moveIntoPlace(staging.resolve(name), target.resolve(name));
             }
         } catch (IOException e) {
-            throw new InputError("cannot move the downloaded files into " + target + " (" + reason(e)
-                    + "); check that it is writable, or pass --data with another folder", e);
+            throw new InputError("cannot move the downloaded files into " + target + " ("
+                    + Failures.oneLine(e) + "); check that it is writable, or pass --data with another folder", e);
         }
     }
 

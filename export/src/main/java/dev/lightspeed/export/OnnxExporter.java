@@ -5,17 +5,15 @@ import dev.lightspeed.export.onnx.OperatorSetIdProto;
 import dev.lightspeed.export.onnx.StringStringEntryProto;
 import dev.lightspeed.models.AtomicFiles;
 import dev.lightspeed.models.Checkpoint;
+import dev.lightspeed.models.Failures;
 import dev.lightspeed.models.InputError;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.nio.channels.Channels;
 import java.io.OutputStream;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -146,19 +144,10 @@ public final class OnnxExporter {
     }
 
     private static String reason(IOException e) {
-        if (e instanceof AccessDeniedException) {
-            return "permission denied";
-        }
-        if (e instanceof NoSuchFileException) {
-            return "no such file or folder";
-        }
         if (e instanceof FileAlreadyExistsException exists) {
             // Only createDirectories throws this here: a file sits where a folder of the path should be.
             return exists.getFile() + " is a file, not a folder";
         }
-        if (e instanceof FileSystemException fs && fs.getReason() != null) {
-            return fs.getReason();
-        }
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().replaceAll("\\s+", " ");
+        return Failures.oneLine(e);
     }
 }

@@ -1,5 +1,6 @@
 package dev.lightspeed.infer;
 
+import dev.lightspeed.models.Failures;
 import dev.lightspeed.models.InputError;
 
 import javax.imageio.ImageIO;
@@ -8,9 +9,7 @@ import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
 import java.awt.image.Raster;
 import java.io.IOException;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /**
@@ -49,8 +48,8 @@ public final class ImageLoader {
             image = ImageIO.read(file.toFile());
         } catch (IOException | RuntimeException e) {
             // ImageIO throws for damaged files it recognized (and, for some, unchecked exceptions).
-            throw new InputError(file + " cannot be decoded as an image (" + reason(e) + "); pass PNG or JPEG files",
-                    e);
+            throw new InputError(file + " cannot be decoded as an image (" + Failures.oneLine(e)
+                    + "); pass PNG or JPEG files", e);
         }
         if (image == null) {
             throw new InputError(file + " is not a PNG or JPEG image; pass PNG or JPEG files");
@@ -104,17 +103,5 @@ public final class ImageLoader {
 
     private static float overWhite(float value, float alpha) {
         return value * alpha + (1 - alpha);
-    }
-
-    private static String reason(Exception e) {
-        if (e instanceof AccessDeniedException) {
-            return "permission denied";
-        }
-        if (e instanceof NoSuchFileException) {
-            return "no such file";
-        }
-        String message = e.getMessage();
-        return message == null || message.isBlank() ? e.getClass().getSimpleName()
-                : message.strip().lines().findFirst().orElse("").strip();
     }
 }

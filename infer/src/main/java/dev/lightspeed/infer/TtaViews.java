@@ -1,42 +1,46 @@
 package dev.lightspeed.infer;
 
+import dev.lightspeed.models.TestTimeAugmentation;
+import dev.lightspeed.models.TestTimeAugmentation.View;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
 /**
- * The trainer's test-time augmentation level 2 for a model that scores single views: each image, its mirror
- * image, the image shifted one pixel down-right and up-left (reflect padding), and their mirror images, combined
- * as logits = m(x)/2 + m(a)/4 + m(b)/4 with m(v) = (f(v) + f(mirror v)) / 2. Views are taken from raw pixels;
- * mirroring and reflect padding commute with the per-channel normalization inside the graph. The exporter's
- * TTA graph computes the same average.
+ * The {@link TestTimeAugmentation} of the fullest level for a model that scores single views: the views are
+ * computed here from the raw pixels, scored as separate batches, and their logits combined with the views'
+ * weights. The exporter's TTA graph computes the same average inside the model.
  */
 public final class TtaViews {
 
-    public static final int LEVEL = 2;
-    public static final int VIEW_COUNT = 6;
-    /** Weight of each view's logits, in the order of {@link #views}. */
-    private static final float[] WEIGHTS = {0.25f, 0.125f, 0.125f, 0.25f, 0.125f, 0.125f};
+    public static final int LEVEL = TestTimeAugmentation.MAX_LEVEL;
+    private static final List<View> VIEWS = TestTimeAugmentation.views(LEVEL);
+    public static final int VIEW_COUNT = VIEWS.size();
 
     private TtaViews() {
     }
 
-    /**
-     * The six views of {@code count} NCHW images of {@code channels × size × size}: image, shifted down-right,
-     * shifted up-left, and the mirror image of each, in that order.
-     */
+    /** The views of {@code count} NCHW images of {@code channels × size × size}, in the order of the definition. */
     public static float[][] views(float[] pixels, int count, int channels, int size) {
         int planes = count * channels;
-        float[] image = new float[planes * size * size];
-        System.arraycopy(pixels, 0, image, 0, image.length);
-        float[] downRight = shifted(pixels, planes, size, -1);
-        float[] upLeft = shifted(pixels, planes, size, 1);
-        return new float[][] {image, downRight, upLeft,
-                mirrored(image, planes, size), mirrored(downRight, planes, size), mirrored(upLeft, planes, size)};
+        float[][] views = new float[VIEW_COUNT][];
+        Map<Integer, float[]> byOffset = new HashMap<>();
+        for (int v = 0; v < VIEW_COUNT; v++) {
+            View view = VIEWS.get(v);
+            float[] shifted = byOffset.computeIfAbsent(view.offset(), offset -> shifted(pixels, planes, size, offset));
+            views[v] = view.mirrored() ? mirrored(shifted, planes, size) : shifted;
+        }
+        return views;
     }
 
     /** The weighted sum of the views' logits, each {@code count × classes}. */
     public static float[] combine(float[][] viewLogits, int count, int classes) {
         float[] result = new float[count * classes];
         for (int v = 0; v < VIEW_COUNT; v++) {
+            float weight = (float) VIEWS.get(v).weight();
             for (int i = 0; i < result.length; i++) {
-                result[i] += WEIGHTS[v] * viewLogits[v][i];
+                result[i] += weight * viewLogits[v][i];
             }
         }
         return result;

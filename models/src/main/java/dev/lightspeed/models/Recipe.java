@@ -79,7 +79,8 @@ public record Recipe(
         require(whiteningEps > 0, "whitening-eps must be positive");
         require(translate >= 0 && translate < architecture.imageSize() / 2, "translate must be in [0, "
                 + (architecture.imageSize() / 2 - 1) + "], got " + translate);
-        require(ttaLevel >= 0 && ttaLevel <= 2, "tta-level must be 0, 1 or 2, got " + ttaLevel);
+        require(ttaLevel >= 0 && ttaLevel <= TestTimeAugmentation.MAX_LEVEL,
+                "tta-level must be 0, 1 or 2, got " + ttaLevel);
     }
 
     private static void require(boolean condition, String message) {

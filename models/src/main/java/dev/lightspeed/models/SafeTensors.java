@@ -116,7 +116,7 @@ public final class SafeTensors {
             }
             return new Contents(tensors, metadata);
         } catch (IOException e) {
-            throw new InputError("cannot read checkpoint " + path + ": " + e.getMessage());
+            throw new InputError("cannot read checkpoint " + path + " (" + Failures.oneLine(e) + ")", e);
         }
     }
 

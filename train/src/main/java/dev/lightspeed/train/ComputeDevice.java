@@ -15,8 +15,9 @@ import java.util.Locale;
 
 /**
  * Where tensors live and in which precision the network computes. Mixed precision keeps fp32 master weights
- * and casts weights and activations to {@link #computeType()} for the convolutions: bfloat16 on CUDA and on
- * CPUs with native bf16 dot products, fp32 elsewhere.
+ * (and fp32 optimizer state) and casts the weights to {@link #computeType()} at each use; the images are stored
+ * in it, so the whole forward pass runs in it and only the logits come back as fp32. {@code auto} picks bfloat16
+ * on CUDA and on CPUs with native bf16 arithmetic, fp32 elsewhere.
  */
 public final class ComputeDevice {
 

@@ -1,5 +1,6 @@
 package dev.lightspeed.train;
 
+import dev.lightspeed.models.TestTimeAugmentation;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.DoubleOptional;
 import org.bytedeco.pytorch.NoGradGuard;
@@ -11,11 +12,7 @@ import org.bytedeco.pytorch.global.torch.MemoryFormat;
 
 import static dev.lightspeed.train.Tensors.scalar;
 
-/**
- * Scores a split with test-time augmentation. Level 0: the image; level 1: the mean of the image and its
- * mirror; level 2: ½·mirror-pair(image) + ¼·mirror-pair(shift up-left 1 px) + ¼·mirror-pair(shift down-right
- * 1 px), the shifts taken from a 1-px reflect padding.
- */
+/** Scores a split on libtorch, with a level of {@link TestTimeAugmentation}. */
 public final class Evaluation {
 
     private static final long[] WIDTH = {3};
@@ -46,25 +43,26 @@ public final class Evaluation {
         }
     }
 
+    /** The network's logits averaged over the level's {@link TestTimeAugmentation} views, view by view. */
     public static Tensor logits(Network network, Tensor images, int ttaLevel) {
-        return switch (ttaLevel) {
-            case 0 -> network.forward(images, false, false);
-            case 1 -> mirrorPair(network, images);
-            case 2 -> {
-                Tensor padded = torch.pad(images, new long[] {1, 1, 1, 1}, "reflect", new DoubleOptional());
-                long side = images.size(2);
-                Tensor upLeft = padded.narrow(2, 0, side).narrow(3, 0, side).contiguous(MemoryFormat.ChannelsLast);
-                Tensor downRight = padded.narrow(2, 2, side).narrow(3, 2, side).contiguous(MemoryFormat.ChannelsLast);
-                Tensor shifted = mirrorPair(network, upLeft).add(mirrorPair(network, downRight));
-                yield mirrorPair(network, images).mul(scalar(0.5)).add(shifted, scalar(0.25));
+        int pad = TestTimeAugmentation.padding(ttaLevel);
+        Tensor padded = pad == 0 ? images
+                : torch.pad(images, new long[] {pad, pad, pad, pad}, "reflect", new DoubleOptional());
+        long side = images.size(2);
+        Tensor sum = null;
+        for (TestTimeAugmentation.View view : TestTimeAugmentation.views(ttaLevel)) {
+            Tensor pixels = view.offset() == 0 ? images
+                    : padded.narrow(2, pad + view.offset(), side).narrow(3, pad + view.offset(), side);
+            if (view.mirrored()) {
+                pixels = pixels.flip(WIDTH);
             }
-            default -> throw new IllegalArgumentException("tta level must be 0, 1 or 2, got " + ttaLevel);
-        };
-    }
-
-    private static Tensor mirrorPair(Network network, Tensor images) {
-        Tensor mirrored = images.flip(WIDTH).contiguous(MemoryFormat.ChannelsLast);
-        return network.forward(images, false, false).add(network.forward(mirrored, false, false))
-                .mul(scalar(0.5));
+            if (view.offset() != 0 || view.mirrored()) {
+                pixels = pixels.contiguous(MemoryFormat.ChannelsLast);
+            }
+            Tensor logits = network.forward(pixels, false, false);
+            Tensor weighted = view.weight() == 1 ? logits : logits.mul(scalar(view.weight()));
+            sum = sum == null ? weighted : sum.add(weighted);
+        }
+        return sum;
     }
 }

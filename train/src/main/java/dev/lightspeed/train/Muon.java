@@ -11,10 +11,10 @@ import java.util.Map;
 import static dev.lightspeed.train.Tensors.scalar;
 
 /**
- * Muon: momentum SGD whose update is the momentum direction orthogonalized by a few Newton–Schulz steps, on
- * conv filters seen as matrices [out, in·k·k]. Before each update the filter is renormalized to Frobenius
- * norm √out, which makes the learning rate a rotation size rather than a step length. Callers run it under
- * no-grad.
+ * Muon: Nesterov-momentum SGD whose update is the momentum direction orthogonalized by a few Newton–Schulz
+ * steps, on conv filters seen as matrices [out, in·k·k]. Before each update the filter is renormalized to
+ * Frobenius norm √out, which makes the learning rate a rotation size rather than a step length. Callers run it
+ * under no-grad.
  */
 final class Muon {
 

@@ -10,8 +10,11 @@ import java.util.Map;
 import static dev.lightspeed.train.Tensors.scalar;
 
 /**
- * SGD with Nesterov momentum and decoupled-by-lr weight decay as PyTorch defines it: d = g + λw;
- * b ← μb + d; w ← w − lr (d + μb). Callers run it under no-grad.
+ * SGD with Nesterov momentum and L2 weight decay added to the gradient, as PyTorch's
+ * {@code SGD(nesterov=True, weight_decay=λ)} computes it: d = g + λw; b ← μb + d; w ← w − lr (d + μb). The decay
+ * is coupled: it passes through the momentum like the gradient (not decoupled as in AdamW). The reference recipe
+ * passes λ divided by the group's peak lr (see {@link Optimization}), so that the pull lr·λ·w at the peak does not
+ * depend on the learning rate. Callers run it under no-grad.
  */
 final class NesterovSgd {
 

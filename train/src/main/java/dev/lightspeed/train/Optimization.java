@@ -15,8 +15,10 @@ import static dev.lightspeed.models.ArchitectureSpec.HEAD_WEIGHT;
 import static dev.lightspeed.models.ArchitectureSpec.WHITEN_BIAS;
 
 /**
- * The recipe's optimizers over a network: Muon on the conv filters; Nesterov SGD on the whitening bias (only for
- * its first epochs, with its own decay), the batchnorm shifts and the head; every rate decaying linearly per step.
+ * The recipe's optimizers over a network: Muon on the conv filters; Nesterov SGD on the whitening bias, the
+ * batchnorm shifts and the head. Every learning rate decays linearly per step to zero at the end of the run,
+ * except the whitening bias's, which reaches zero after its first {@code whitenBiasEpochs}; from then on the bias
+ * is frozen (no gradient, no update, no weight decay).
  */
 final class Optimization {
 

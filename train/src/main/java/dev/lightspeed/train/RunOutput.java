@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.lightspeed.models.AtomicFiles;
 import dev.lightspeed.models.Checkpoint;
+import dev.lightspeed.models.Failures;
 import dev.lightspeed.models.InputError;
 import dev.lightspeed.models.SafeTensors;
 import dev.lightspeed.models.TensorData;
@@ -46,7 +47,7 @@ public final class RunOutput {
             Path probe = Files.createTempFile(folder, ".write-check", ".tmp");
             Files.delete(probe);
         } catch (IOException | SecurityException e) {
-            throw new InputError("cannot write to output folder " + folder + " (" + reason(e)
+            throw new InputError("cannot write to output folder " + folder + " (" + Failures.oneLine(e)
                     + "); pass --out with a writable folder");
         }
         return new RunOutput(folder, created);
@@ -64,11 +65,6 @@ public final class RunOutput {
         } catch (IOException e) {
             // Best effort: an empty folder is harmless.
         }
-    }
-
-    private static String reason(Exception e) {
-        String m = e.getMessage();
-        return e.getClass().getSimpleName().replace("Exception", "") + (m == null ? "" : ": " + m);
     }
 
     public Path folder() {
@@ -96,12 +92,12 @@ public final class RunOutput {
         }
     }
 
-    void appendMetrics(Map<String, Object> row) throws IOException {
+    void appendMetrics(EpochMetrics row) throws IOException {
         metricsLines.append(JSON.writeValueAsString(row)).append('\n');
         AtomicFiles.write(folder.resolve(METRICS), metricsLines.toString().getBytes(StandardCharsets.UTF_8));
     }
 
-    public void writeSummary(Map<String, Object> summary) throws IOException {
+    public void writeSummary(RunSummary summary) throws IOException {
         byte[] bytes = JSON.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(summary);
         AtomicFiles.write(folder.resolve(SUMMARY), bytes);
     }

@@ -31,8 +31,8 @@ import java.util.function.BooleanSupplier;
  */
 public final class Trainer {
 
-    /** The outcome of a run: its rows, final TTA accuracy, and where the checkpoint is. */
-    public record Result(List<EpochMetrics> epochs, double finalAccuracy, double trainSeconds, RunOutput output) {
+    /** The outcome of a run: its rows, the final TTA accuracy on the test split, and where the checkpoint is. */
+    public record Result(List<EpochMetrics> epochs, double ttaTestAcc, double trainSeconds, RunOutput output) {
     }
 
     /** Loss and correct predictions summed over an epoch's steps. */
@@ -113,7 +113,7 @@ public final class Trainer {
 
         List<EpochMetrics> rows = new ArrayList<>();
         double trainSeconds = 0;
-        double finalAccuracy = Double.NaN;
+        double ttaTestAcc = Double.NaN;
         for (int epoch = startEpoch; epoch < recipe.epochs(); epoch++) {
             // Everything made during the epoch (augmented copy, batches, evaluation) is freed at its end.
             try (PointerScope epochScope = new PointerScope()) {
@@ -127,31 +127,31 @@ public final class Trainer {
                 trainSeconds += epochTrain;
 
                 boolean last = epoch == recipe.epochs() - 1;
-                Evaluation.Result val = Evaluation.evaluate(network, test, 0, config.evalBatch());
-                double tta = last ? Evaluation.evaluate(network, test, recipe.ttaLevel(), config.evalBatch())
-                        .accuracy() : Double.NaN;
+                Evaluation.Result plain = Evaluation.evaluate(network, test, 0, config.evalBatch());
+                Double tta = last ? Evaluation.evaluate(network, test, recipe.ttaLevel(), config.evalBatch())
+                        .accuracy() : null;
                 if (last) {
-                    finalAccuracy = tta;
+                    ttaTestAcc = tta;
                 }
                 timer.lap(PhaseTimer.EVAL);
 
                 int seen = stepsPerEpoch * recipe.batchSize();
                 EpochMetrics row = new EpochMetrics(epoch + 1, totals.loss() / seen, totals.correct() / seen,
-                        val.loss(), val.accuracy(), tta, epochTrain, (System.nanoTime() - runStart) / 1e9,
+                        plain.loss(), plain.accuracy(), tta, epochTrain, (System.nanoTime() - runStart) / 1e9,
                         seen / epochTrain, ResidentMemory.peakBytes(), timer.secondsByPhase());
                 rows.add(row);
                 Checkpoint checkpoint = new Checkpoint(recipe.architecture(), recipe, CifarClasses.NAMES,
-                        normalization, config.seed(), epoch + 1, last ? tta : val.accuracy(),
+                        normalization, config.seed(), epoch + 1, last ? tta : plain.accuracy(),
                         last ? recipe.ttaLevel() : 0, network.snapshot());
                 output.writeCheckpoint(checkpoint, optimization.state(), (epoch + 1) * stepsPerEpoch);
-                output.appendMetrics(RunReport.row(row));
+                output.appendMetrics(row);
                 listener.epochFinished(row);
             }
         }
-        if (Double.isNaN(finalAccuracy)) {
-            finalAccuracy = Evaluation.evaluate(network, test, recipe.ttaLevel(), config.evalBatch()).accuracy();
+        if (Double.isNaN(ttaTestAcc)) {
+            ttaTestAcc = Evaluation.evaluate(network, test, recipe.ttaLevel(), config.evalBatch()).accuracy();
         }
-        return new Result(rows, finalAccuracy, trainSeconds, output);
+        return new Result(rows, ttaTestAcc, trainSeconds, output);
     }
 
     /** The recipe's training loss: label-smoothed cross entropy summed, not averaged, over the batch. */

@@ -11,9 +11,11 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
 import static dev.lightspeed.train.Tensors.scalar;
 
 /**
- * Sets the frozen first-layer filters to a ZCA-like whitening of k×k input patches: each eigenvector of the
- * patch covariance scaled by 1/√(eigenvalue + ε), stacked with its negation (so the GELU that follows keeps
- * both signs of every component).
+ * Sets the frozen first-layer filters to a PCA whitening of k×k input patches: filter i is the i-th eigenvector
+ * of the patch covariance scaled by 1/√(eigenvalue + ε), so output channel i is the patch's i-th principal
+ * component with unit variance. Unlike ZCA, the components are not rotated back into pixel space: the layers
+ * after it are learned and absorb any rotation, as in the reference recipe. Each filter is stacked with its
+ * negation, so that the GELU that follows keeps both signs of every component.
  */
 public final class Whitening {
 
