@@ -1,11 +1,11 @@
 package dev.lightspeed.cli;
 
 import dev.lightspeed.data.CifarSplit;
-import dev.lightspeed.infer.ClassAccuracy;
-import dev.lightspeed.infer.EvalReport;
-import dev.lightspeed.infer.Timings;
-import dev.lightspeed.infer.TtaMode;
 import dev.lightspeed.models.Checkpoint;
+import dev.lightspeed.models.report.ClassAccuracy;
+import dev.lightspeed.models.report.EvalReport;
+import dev.lightspeed.models.report.Timings;
+import dev.lightspeed.models.report.TtaMode;
 import dev.lightspeed.train.ComputeDevice;
 import dev.lightspeed.train.DeviceImages;
 import dev.lightspeed.train.Evaluation;

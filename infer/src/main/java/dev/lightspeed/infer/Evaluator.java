@@ -3,6 +3,10 @@ package dev.lightspeed.infer;
 import dev.lightspeed.data.Cifar10;
 import dev.lightspeed.data.CifarSplit;
 import dev.lightspeed.models.InputError;
+import dev.lightspeed.models.report.ClassAccuracy;
+import dev.lightspeed.models.report.EvalReport;
+import dev.lightspeed.models.report.Timings;
+import dev.lightspeed.models.report.TtaMode;
 
 import java.util.ArrayList;
 import java.util.List;

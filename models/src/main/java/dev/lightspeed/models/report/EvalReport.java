@@ -1,4 +1,4 @@
-package dev.lightspeed.infer;
+package dev.lightspeed.models.report;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,4 +1,4 @@
-package dev.lightspeed.infer;
+package dev.lightspeed.models.report;
 
 /** Top-1 accuracy on the test images of one class. */
 public record ClassAccuracy(String name, int correct, int total) {
