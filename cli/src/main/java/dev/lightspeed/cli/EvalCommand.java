@@ -14,6 +14,7 @@ import dev.lightspeed.models.report.Timings;
 import dev.lightspeed.models.report.TtaMode;
 import dev.lightspeed.train.ComputeDevice;
 import dev.lightspeed.train.Threads;
+import dev.lightspeed.train.TorchScorer;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
@@ -108,10 +109,10 @@ final class EvalCommand implements Command {
         int warmup = Arguments.intValue(line, "warmup", EvalSettings.DEFAULT_WARMUP_BATCHES, 0);
         boolean json = line.hasOption("json");
         // Read first, so that a bad checkpoint is reported before any dataset download.
-        TorchScoring.Loaded loaded = TorchScoring.Loaded.read(checkpoint);
+        TorchScorer.Loaded loaded = TorchScorer.Loaded.read(checkpoint);
         Path folder = Cifar10.resolveFolder(DataOptions.folder(line, json ? System.err : out));
         CifarSplit test = Cifar10.readSplit(List.of(folder.resolve(Cifar10.TEST_FILE)));
-        EvalReport report = TorchScoring.evaluate(loaded, test, device, batch, warmup, line.hasOption("tta"));
+        EvalReport report = TorchScorer.evaluate(loaded, test, device, batch, warmup, line.hasOption("tta"));
         if (json) {
             out.println(report.toJson());
         } else {

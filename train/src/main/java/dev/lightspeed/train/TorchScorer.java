@@ -1,4 +1,4 @@
-package dev.lightspeed.cli;
+package dev.lightspeed.train;
 
 import dev.lightspeed.data.CifarSplit;
 import dev.lightspeed.models.Checkpoint;
@@ -6,10 +6,6 @@ import dev.lightspeed.models.report.ClassAccuracy;
 import dev.lightspeed.models.report.EvalReport;
 import dev.lightspeed.models.report.Timings;
 import dev.lightspeed.models.report.TtaMode;
-import dev.lightspeed.train.ComputeDevice;
-import dev.lightspeed.train.DeviceImages;
-import dev.lightspeed.train.Evaluation;
-import dev.lightspeed.train.Network;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.LongOptional;
 import org.bytedeco.pytorch.NoGradGuard;
@@ -24,22 +20,22 @@ import java.util.List;
  * Scores a checkpoint with the trainer's own libtorch evaluation, timed like an ONNX Runtime evaluation, so the
  * two engines can be compared on the same model ({@code lightspeed eval --checkpoint}).
  */
-final class TorchScoring {
+public final class TorchScorer {
 
-    private TorchScoring() {
+    private TorchScorer() {
     }
 
     /** A checkpoint read from disk, with the time that took (part of the "session" time of the report). */
-    record Loaded(Path file, Checkpoint checkpoint, double seconds) {
+    public record Loaded(Path file, Checkpoint checkpoint, double seconds) {
 
-        static Loaded read(Path file) {
+        public static Loaded read(Path file) {
             long start = System.nanoTime();
             Checkpoint checkpoint = Checkpoint.load(file);
             return new Loaded(file, checkpoint, (System.nanoTime() - start) / 1e9);
         }
     }
 
-    static EvalReport evaluate(Loaded loaded, CifarSplit test, ComputeDevice device, int batchSize,
+    public static EvalReport evaluate(Loaded loaded, CifarSplit test, ComputeDevice device, int batchSize,
             int warmupBatches, boolean tta) {
         long start = System.nanoTime();
         Checkpoint checkpoint = loaded.checkpoint();
