@@ -3,7 +3,7 @@ package dev.lightspeed.infer;
 import dev.lightspeed.data.Cifar10;
 import dev.lightspeed.data.CifarSplit;
 import dev.lightspeed.models.InputError;
-import dev.lightspeed.models.report.ClassAccuracy;
+import dev.lightspeed.models.report.ClassTally;
 import dev.lightspeed.models.report.EvalReport;
 import dev.lightspeed.models.report.Timings;
 import dev.lightspeed.models.report.TtaMode;
@@ -44,8 +44,7 @@ public final class Evaluator {
         double warmupSeconds = seconds(warmupStart);
 
         int classes = model.numClasses();
-        int[] correct = new int[classes];
-        int[] total = new int[classes];
+        ClassTally tally = new ClassTally(classes);
         List<Double> batchMillis = new ArrayList<>();
         long scoringStart = System.nanoTime();
         for (int first = 0; first < split.count(); first += batchSize) {
@@ -55,25 +54,15 @@ public final class Evaluator {
             float[] logits = score(session, tta, pixels, count);
             batchMillis.add((System.nanoTime() - batchStart) / 1e6);
             for (int i = 0; i < count; i++) {
-                int label = split.label(first + i);
-                total[label]++;
-                if (argmax(logits, i * classes, classes) == label) {
-                    correct[label]++;
-                }
+                tally.add(split.label(first + i), argmax(logits, i * classes, classes));
             }
         }
         double scoringSeconds = seconds(scoringStart);
 
-        List<ClassAccuracy> perClass = new ArrayList<>();
-        int allCorrect = 0;
-        for (int c = 0; c < classes; c++) {
-            perClass.add(new ClassAccuracy(model.classes().get(c), correct[c], total[c]));
-            allCorrect += correct[c];
-        }
         Timings timings = Timings.of(session.openSeconds(), warmupSeconds, settings.warmupBatches(), scoringSeconds,
                 split.count(), batchMillis);
-        return new EvalReport(model.path().toString(), model.precision(), session.settings().provider().optionName(),
-                session.settings().threads(), batchSize, tta, split.count(), allCorrect, perClass, timings);
+        return EvalReport.of(model.path().toString(), model.precision(), session.settings().provider().optionName(),
+                session.settings().threads(), batchSize, tta, tally, model.classes(), timings);
     }
 
     private static TtaMode ttaMode(ModelInfo model, boolean viewsRequested) {

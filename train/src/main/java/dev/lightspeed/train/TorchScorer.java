@@ -2,7 +2,7 @@ package dev.lightspeed.train;
 
 import dev.lightspeed.data.CifarSplit;
 import dev.lightspeed.models.Checkpoint;
-import dev.lightspeed.models.report.ClassAccuracy;
+import dev.lightspeed.models.report.ClassTally;
 import dev.lightspeed.models.report.EvalReport;
 import dev.lightspeed.models.report.Timings;
 import dev.lightspeed.models.report.TtaMode;
@@ -58,9 +58,7 @@ public final class TorchScorer {
         }
         double warmupSeconds = (System.nanoTime() - warmupStart) / 1e9;
 
-        int classes = checkpoint.classes().size();
-        int[] correct = new int[classes];
-        int[] total = new int[classes];
+        ClassTally tally = new ClassTally(checkpoint.classes().size());
         List<Double> batchMillis = new ArrayList<>();
         long scoringStart = System.nanoTime();
         try (NoGradGuard noGrad = new NoGradGuard()) {
@@ -71,27 +69,17 @@ public final class TorchScorer {
                     Tensor logits = Evaluation.logits(network, images.images().narrow(0, first, size), level);
                     Tensor predicted = logits.argmax(new LongOptional(1), false).cpu().contiguous();
                     batchMillis.add((System.nanoTime() - batchStart) / 1e6);
-                    LongBuffer labels = (LongBuffer) predicted.createBuffer();
+                    LongBuffer predictions = (LongBuffer) predicted.createBuffer();
                     for (int i = 0; i < size; i++) {
-                        int label = test.label(first + i);
-                        total[label]++;
-                        if (labels.get(i) == label) {
-                            correct[label]++;
-                        }
+                        tally.add(test.label(first + i), (int) predictions.get(i));
                     }
                 }
             }
         }
         double scoringSeconds = (System.nanoTime() - scoringStart) / 1e9;
-        List<ClassAccuracy> perClass = new ArrayList<>();
-        int allCorrect = 0;
-        for (int c = 0; c < classes; c++) {
-            perClass.add(new ClassAccuracy(checkpoint.classes().get(c), correct[c], total[c]));
-            allCorrect += correct[c];
-        }
-        return new EvalReport(loaded.file().toString(), device.precisionName(), "libtorch-" + device.kind(),
+        return EvalReport.of(loaded.file().toString(), device.precisionName(), "libtorch-" + device.kind(),
                 org.bytedeco.pytorch.global.torch.get_num_threads(), batchSize,
-                tta ? TtaMode.VIEWS : TtaMode.NONE, test.count(), allCorrect, perClass,
+                tta ? TtaMode.VIEWS : TtaMode.NONE, tally, checkpoint.classes(),
                 Timings.of(loadSeconds, warmupSeconds, warmupBatches, scoringSeconds, test.count(), batchMillis));
     }
 }

@@ -1,10 +1,11 @@
 package dev.lightspeed.models.report;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.util.List;
 
@@ -22,55 +23,41 @@ import java.util.List;
  * @param perClass   per-class accuracy in label order
  * @param timings    where the time went
  */
-public record EvalReport(String model, String precision, String provider, int threads, int batchSize, TtaMode tta, int images,
-        int correct, List<ClassAccuracy> perClass, Timings timings) {
+@JsonPropertyOrder({"model", "precision", "provider", "threads", "batch_size", "tta", "tta_level", "images",
+        "correct", "accuracy", "per_class", "timings"})
+public record EvalReport(String model, String precision, String provider, int threads, int batchSize, TtaMode tta,
+        int images, int correct, List<ClassAccuracy> perClass, Timings timings) {
 
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /** Field names in snake_case, the form scripts (scripts/bench-eval) read. */
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .enable(SerializationFeature.INDENT_OUTPUT);
 
     public EvalReport {
         perClass = List.copyOf(perClass);
     }
 
+    /** A report of the images counted by {@code tally}, whose classes are named by {@code classNames}. */
+    public static EvalReport of(String model, String precision, String provider, int threads, int batchSize,
+            TtaMode tta, ClassTally tally, List<String> classNames, Timings timings) {
+        return new EvalReport(model, precision, provider, threads, batchSize, tta, tally.images(), tally.correct(),
+                tally.perClass(classNames), timings);
+    }
+
+    @JsonProperty("accuracy")
     public double accuracy() {
         return images == 0 ? Double.NaN : (double) correct / images;
     }
 
+    @JsonProperty("tta_level")
+    public int ttaLevel() {
+        return tta.level();
+    }
+
     /** A stable, machine-readable form for scripts and benchmarks; times in seconds and milliseconds. */
     public String toJson() {
-        ObjectNode root = JSON.createObjectNode();
-        root.put("model", model);
-        root.put("precision", precision);
-        root.put("provider", provider);
-        root.put("threads", threads);
-        root.put("batch_size", batchSize);
-        root.put("tta", tta.label());
-        root.put("tta_level", tta.level());
-        root.put("images", images);
-        root.put("correct", correct);
-        root.put("accuracy", accuracy());
-        ArrayNode classes = root.putArray("per_class");
-        for (ClassAccuracy c : perClass) {
-            ObjectNode node = classes.addObject();
-            node.put("name", c.name());
-            node.put("correct", c.correct());
-            node.put("total", c.total());
-            if (c.total() > 0) {
-                node.put("accuracy", c.accuracy());
-            } else {
-                node.putNull("accuracy");
-            }
-        }
-        ObjectNode time = root.putObject("timings");
-        time.put("session_seconds", timings.sessionSeconds());
-        time.put("warmup_seconds", timings.warmupSeconds());
-        time.put("warmup_batches", timings.warmupBatches());
-        time.put("scoring_seconds", timings.scoringSeconds());
-        time.put("batches", timings.batches());
-        time.put("images_per_second", timings.imagesPerSecond());
-        time.put("p50_batch_ms", timings.p50BatchMillis());
-        time.put("p95_batch_ms", timings.p95BatchMillis());
         try {
-            return JSON.writeValueAsString(root);
+            return JSON.writeValueAsString(this);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

@@ -1,5 +1,7 @@
 package dev.lightspeed.models.report;
 
+import com.fasterxml.jackson.annotation.JsonValue;
+
 /** Whether and how an evaluation scored test-time augmentation. */
 public enum TtaMode {
     /** Each image scored once. */
@@ -23,6 +25,7 @@ public enum TtaMode {
         this.level = level;
     }
 
+    @JsonValue
     public String label() {
         return label;
     }
