@@ -10,6 +10,7 @@ import dev.lightspeed.export.Precision;
 import dev.lightspeed.infer.ActivationCalibrator;
 import dev.lightspeed.models.Checkpoint;
 import dev.lightspeed.models.InputError;
+import dev.lightspeed.models.OnnxContract;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
@@ -107,8 +108,8 @@ final class ExportCommand implements Command {
                 result.ttaLevel() == 0 ? "plain (no test-time augmentation)"
                         : "test-time augmentation level " + result.ttaLevel() + " in the graph");
         out.printf(Locale.ROOT, "input %s float32 [N, 3, %d, %d] RGB in [0, 1]; output %s float32 [N, %d]%n",
-                OnnxExporter.INPUT, checkpoint.architecture().imageSize(), checkpoint.architecture().imageSize(),
-                OnnxExporter.OUTPUT, checkpoint.architecture().numClasses());
+                OnnxContract.INPUT, checkpoint.architecture().imageSize(), checkpoint.architecture().imageSize(),
+                OnnxContract.OUTPUT, checkpoint.architecture().numClasses());
         return Main.OK;
     }
 

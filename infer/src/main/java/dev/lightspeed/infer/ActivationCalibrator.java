@@ -10,6 +10,7 @@ import dev.lightspeed.export.Calibration;
 import dev.lightspeed.export.CalibrationModel;
 import dev.lightspeed.export.OnnxExporter;
 import dev.lightspeed.models.Checkpoint;
+import dev.lightspeed.models.OnnxContract;
 
 import java.nio.FloatBuffer;
 import java.util.HashMap;
@@ -64,7 +65,7 @@ public final class ActivationCalibrator {
             long[] shape = {count, CifarSplit.CHANNELS, CifarSplit.IMAGE_SIZE, CifarSplit.IMAGE_SIZE};
             try (OnnxTensor input = OnnxTensor.createTensor(environment,
                     FloatBuffer.wrap(pixels, 0, count * CifarSplit.IMAGE_BYTES), shape);
-                 OrtSession.Result result = session.run(Map.of(OnnxExporter.INPUT, input),
+                 OrtSession.Result result = session.run(Map.of(OnnxContract.INPUT, input),
                          new HashSet<>(model.activations()))) {
                 for (String activation : model.activations()) {
                     OnnxTensor values = (OnnxTensor) result.get(activation).orElseThrow();

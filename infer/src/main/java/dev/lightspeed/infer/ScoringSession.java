@@ -7,10 +7,9 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
-import dev.lightspeed.export.OnnxExporter;
-import dev.lightspeed.export.OnnxMetadata;
 import dev.lightspeed.models.CifarClasses;
 import dev.lightspeed.models.InputError;
+import dev.lightspeed.models.OnnxContract;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -175,23 +174,23 @@ public final class ScoringSession implements AutoCloseable {
 
         Map<String, String> metadata = session.getMetadata().getCustomMetadata();
         List<String> classes = classes(model, metadata, outputShape[1]);
-        int ttaLevel = integer(metadata.get(OnnxMetadata.KEY_TTA_LEVEL));
+        int ttaLevel = integer(metadata.get(OnnxContract.KEY_TTA_LEVEL));
         String producer = (session.getMetadata().getProducerName() + " " + session.getMetadata().getVersion())
                 .strip();
         // lightspeed models from before int8 export carry no precision and are all float32.
-        String precision = metadata.getOrDefault(OnnxMetadata.KEY_PRECISION,
-                metadata.containsKey(OnnxMetadata.KEY_FORMAT) ? "fp32" : "unknown");
+        String precision = metadata.getOrDefault(OnnxContract.KEY_PRECISION,
+                metadata.containsKey(OnnxContract.KEY_FORMAT) ? "fp32" : "unknown");
         return new ModelInfo(model, input.getName(), output.getName(), IMAGE_SIZE, classes, ttaLevel, producer,
                 precision);
     }
 
     private static NodeInfo chooseOutput(Path model, Map<String, NodeInfo> outputs) {
-        if (outputs.containsKey(OnnxExporter.OUTPUT)) {
-            return outputs.get(OnnxExporter.OUTPUT);
+        if (outputs.containsKey(OnnxContract.OUTPUT)) {
+            return outputs.get(OnnxContract.OUTPUT);
         }
         if (outputs.size() != 1) {
             throw new InputError(model + " has outputs " + outputs.keySet() + " and none named '"
-                    + OnnxExporter.OUTPUT + "'; pass a classifier with one logits output");
+                    + OnnxContract.OUTPUT + "'; pass a classifier with one logits output");
         }
         return outputs.values().iterator().next();
     }
@@ -201,11 +200,11 @@ public final class ScoringSession implements AutoCloseable {
      * be a CIFAR-10 classifier when it has ten outputs.
      */
     private static List<String> classes(Path model, Map<String, String> metadata, long outputWidth) {
-        String stored = metadata.get(OnnxMetadata.KEY_CLASSES);
+        String stored = metadata.get(OnnxContract.KEY_CLASSES);
         List<String> classes;
         if (stored != null) {
             try {
-                classes = OnnxMetadata.parseClasses(stored);
+                classes = OnnxContract.parseClasses(stored);
             } catch (IllegalArgumentException e) {
                 throw new InputError(model + " has unreadable class names in its metadata (" + e.getMessage()
                         + "); export the model again with lightspeed export");
