@@ -52,7 +52,7 @@ public final class OnnxExporter {
         ModelProto model = toModel(checkpoint, options, calibration);
         long bytes = writeAtomically(model, out);
         return new ExportResult(out, bytes, model.getGraph().getNodeCount(), options.opset(), options.ttaLevel(),
-                options.precision());
+                options.precision(), options.precision() == Precision.INT8 ? calibration.images() : 0);
     }
 
     /** The float32 graph (no test-time augmentation) with the activations an int8 graph quantizes as outputs. */
@@ -63,7 +63,7 @@ public final class OnnxExporter {
         NetworkGraph writer = appendClassifier(graph, checkpoint, network, options, null);
         writer.activations().forEach(graph::floatOutputOfAnyShape);
         return new CalibrationModel(model(checkpoint, options, graph, network).build().toByteArray(),
-                writer.activations());
+                writer.activations(), ImageGeometry.of(checkpoint.architecture()));
     }
 
     static ModelProto toModel(Checkpoint checkpoint, ExportOptions options) {
