@@ -7,6 +7,8 @@ import dev.lightspeed.infer.Evaluator;
 import dev.lightspeed.infer.ExecutionProvider;
 import dev.lightspeed.infer.ScoringSession;
 import dev.lightspeed.infer.SessionSettings;
+import dev.lightspeed.models.CifarClasses;
+import dev.lightspeed.models.ImageGeometry;
 import dev.lightspeed.models.InputError;
 import dev.lightspeed.models.report.ClassAccuracy;
 import dev.lightspeed.models.report.EvalReport;
@@ -88,7 +90,8 @@ final class EvalCommand implements Command {
             // Download progress must not mix into a JSON report on standard output.
             Path folder = Cifar10.resolveFolder(DataOptions.folder(line, json ? System.err : out));
             CifarSplit test = Cifar10.readSplit(List.of(folder.resolve(Cifar10.TEST_FILE)));
-            report = Evaluator.evaluate(scoring, test, settings);
+            report = Evaluator.evaluate(scoring, test, CifarClasses.NAMES,
+                    new ImageGeometry(CifarSplit.CHANNELS, CifarSplit.IMAGE_SIZE), settings);
         }
         if (json) {
             out.println(report.toJson());

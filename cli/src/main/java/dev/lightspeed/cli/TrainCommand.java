@@ -40,7 +40,7 @@ final class TrainCommand implements Command {
 
     @Override
     public String summary() {
-        return "train a network on CIFAR-10 (default: the airbench94 recipe, ≥ 94 % test accuracy)";
+        return "train a network on CIFAR-10 (default: the airbench94 recipe)";
     }
 
     @Override

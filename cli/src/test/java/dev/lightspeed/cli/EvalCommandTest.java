@@ -117,7 +117,7 @@ class EvalCommandTest {
         Path model = folder.resolve("gray28.onnx");
         assertEquals(0, run("export", "--checkpoint", checkpoint.toString(), "--out", model.toString()).status());
 
-        assertBadInput(eval(model), "takes input 'image' as float [?, 1, 28, 28]");
+        assertBadInput(eval(model), "takes 1×28×28 images but the data's are 3×32×32");
     }
 
     @Test
@@ -129,7 +129,7 @@ class EvalCommandTest {
         Path model = folder.resolve("hundred.onnx");
         assertEquals(0, run("export", "--checkpoint", checkpoint.toString(), "--out", model.toString()).status());
 
-        assertBadInput(eval(model), "outputs 100 classes but CIFAR-10 has 10");
+        assertBadInput(eval(model), "outputs 100 classes but the data has 10");
     }
 
     @Test

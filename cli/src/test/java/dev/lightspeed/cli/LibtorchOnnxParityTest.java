@@ -11,6 +11,7 @@ import dev.lightspeed.infer.Pixels;
 import dev.lightspeed.infer.ScoringSession;
 import dev.lightspeed.infer.SessionSettings;
 import dev.lightspeed.models.Checkpoint;
+import dev.lightspeed.models.ImageGeometry;
 import dev.lightspeed.models.Presets;
 import dev.lightspeed.models.Recipe;
 import dev.lightspeed.models.report.EvalReport;
@@ -120,7 +121,8 @@ class LibtorchOnnxParityTest {
         double trainer = Evaluation.evaluate(network, DeviceImages.upload(test, checkpoint.normalization(), FP32), 0,
                 100).accuracy();
         try (ScoringSession session = ScoringSession.open(plainModel, SessionSettings.cpu())) {
-            EvalReport report = Evaluator.evaluate(session, test, new EvalSettings(50, 1, false));
+            EvalReport report = Evaluator.evaluate(session, test, checkpoint.classes(),
+                    ImageGeometry.of(checkpoint.architecture()), new EvalSettings(50, 1, false));
             assertEquals(trainer, report.accuracy(), 1e-9);
         }
     }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -84,22 +83,20 @@ public final class OnnxContract {
      * @throws IllegalArgumentException naming what the shape lacks
      */
     public static ImageGeometry geometry(long[] inputShape) {
-        String shape = Arrays.toString(inputShape).replace("-1", "?");
         if (inputShape.length != 4) {
-            throw new IllegalArgumentException("input " + shape + " is not a batch of images [N, channels, height, "
-                    + "width]");
+            throw new IllegalArgumentException("that is not a batch of images [N, channels, height, width]");
         }
         if (inputShape[0] > 0) {
-            throw new IllegalArgumentException("input " + shape + " fixes the batch at " + inputShape[0]
-                    + "; lightspeed needs a free batch dimension N");
+            throw new IllegalArgumentException("it fixes the batch at " + inputShape[0] + "; lightspeed needs a free "
+                    + "batch dimension N");
         }
         if (inputShape[1] < 1 || inputShape[2] < 1 || inputShape[3] < 1) {
-            throw new IllegalArgumentException("input " + shape + " leaves channels, height or width open; "
-                    + "lightspeed needs them fixed");
+            throw new IllegalArgumentException("it leaves channels, height or width open; lightspeed needs them "
+                    + "fixed");
         }
         if (inputShape[2] != inputShape[3]) {
-            throw new IllegalArgumentException("input " + shape + " takes " + inputShape[2] + "×" + inputShape[3]
-                    + " images; lightspeed needs square ones");
+            throw new IllegalArgumentException("its images are " + inputShape[2] + "×" + inputShape[3]
+                    + "; lightspeed needs square ones");
         }
         return new ImageGeometry(Math.toIntExact(inputShape[1]), Math.toIntExact(inputShape[2]));
     }
