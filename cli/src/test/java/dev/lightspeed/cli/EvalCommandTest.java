@@ -110,12 +110,7 @@ class EvalCommandTest {
 
     @Test
     void modelWithWrongInputShapeIsUsageError() throws Exception {
-        ArchitectureSpec gray28 = new ArchitectureSpec(ArchitectureSpec.AIRBENCH94, 1, 28, 10, 2,
-                List.of(64, 256, 256), 3, 256, 1e-12, 0.4);
-        Path checkpoint = OnnxCommandFixtures.checkpoint(folder, "gray28.safetensors", gray28, CifarClasses.NAMES,
-                new Normalization(List.of(0.5), List.of(0.25)));
-        Path model = folder.resolve("gray28.onnx");
-        assertEquals(0, run("export", "--checkpoint", checkpoint.toString(), "--out", model.toString()).status());
+        Path model = OnnxCommandFixtures.grayModel(folder);
 
         assertBadInput(eval(model), "takes 1×28×28 images but the data's are 3×32×32");
     }

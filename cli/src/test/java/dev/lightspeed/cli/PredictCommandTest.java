@@ -1,8 +1,6 @@
 package dev.lightspeed.cli;
 
-import dev.lightspeed.models.ArchitectureSpec;
 import dev.lightspeed.models.CifarClasses;
-import dev.lightspeed.models.Normalization;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -84,12 +82,7 @@ class PredictCommandTest {
 
     @Test
     void modelOfGrayImagesIsUsageError() throws Exception {
-        ArchitectureSpec gray28 = new ArchitectureSpec(ArchitectureSpec.AIRBENCH94, 1, 28, 10, 2,
-                List.of(64, 256, 256), 3, 256, 1e-12, 0.4);
-        Path checkpoint = OnnxCommandFixtures.checkpoint(folder, "gray28.safetensors", gray28, CifarClasses.NAMES,
-                new Normalization(List.of(0.5), List.of(0.25)));
-        Path gray = folder.resolve("gray28.onnx");
-        assertEquals(0, run("export", "--checkpoint", checkpoint.toString(), "--out", gray.toString()).status());
+        Path gray = OnnxCommandFixtures.grayModel(folder);
 
         assertBadInput(run("predict", "--model", gray.toString(), images.get(0).toString()),
                 "takes 1×28×28 images; predict reads image files as RGB, 3 channels");
