@@ -2,18 +2,21 @@ package dev.lightspeed.cli;
 
 import dev.lightspeed.data.Cifar10;
 import dev.lightspeed.data.CifarSplit;
-import dev.lightspeed.infer.ClassAccuracy;
-import dev.lightspeed.infer.EvalReport;
 import dev.lightspeed.infer.EvalSettings;
 import dev.lightspeed.infer.Evaluator;
 import dev.lightspeed.infer.ExecutionProvider;
 import dev.lightspeed.infer.ScoringSession;
 import dev.lightspeed.infer.SessionSettings;
-import dev.lightspeed.infer.Timings;
-import dev.lightspeed.infer.TtaMode;
+import dev.lightspeed.models.CifarClasses;
+import dev.lightspeed.models.ImageGeometry;
 import dev.lightspeed.models.InputError;
+import dev.lightspeed.models.report.ClassAccuracy;
+import dev.lightspeed.models.report.EvalReport;
+import dev.lightspeed.models.report.Timings;
+import dev.lightspeed.models.report.TtaMode;
 import dev.lightspeed.train.ComputeDevice;
 import dev.lightspeed.train.Threads;
+import dev.lightspeed.train.TorchScorer;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
@@ -87,7 +90,8 @@ final class EvalCommand implements Command {
             // Download progress must not mix into a JSON report on standard output.
             Path folder = Cifar10.resolveFolder(DataOptions.folder(line, json ? System.err : out));
             CifarSplit test = Cifar10.readSplit(List.of(folder.resolve(Cifar10.TEST_FILE)));
-            report = Evaluator.evaluate(scoring, test, settings);
+            report = Evaluator.evaluate(scoring, test, CifarClasses.NAMES,
+                    new ImageGeometry(CifarSplit.CHANNELS, CifarSplit.IMAGE_SIZE), settings);
         }
         if (json) {
             out.println(report.toJson());
@@ -108,10 +112,10 @@ final class EvalCommand implements Command {
         int warmup = Arguments.intValue(line, "warmup", EvalSettings.DEFAULT_WARMUP_BATCHES, 0);
         boolean json = line.hasOption("json");
         // Read first, so that a bad checkpoint is reported before any dataset download.
-        TorchScoring.Loaded loaded = TorchScoring.Loaded.read(checkpoint);
+        TorchScorer.Loaded loaded = TorchScorer.Loaded.read(checkpoint);
         Path folder = Cifar10.resolveFolder(DataOptions.folder(line, json ? System.err : out));
         CifarSplit test = Cifar10.readSplit(List.of(folder.resolve(Cifar10.TEST_FILE)));
-        EvalReport report = TorchScoring.evaluate(loaded, test, device, batch, warmup, line.hasOption("tta"));
+        EvalReport report = TorchScorer.evaluate(loaded, test, device, batch, warmup, line.hasOption("tta"));
         if (json) {
             out.println(report.toJson());
         } else {

@@ -1,15 +1,13 @@
 package dev.lightspeed.cli;
 
 import dev.lightspeed.data.Cifar10;
-import dev.lightspeed.data.CifarSplit;
-import dev.lightspeed.export.Calibration;
 import dev.lightspeed.export.ExportOptions;
 import dev.lightspeed.export.ExportResult;
-import dev.lightspeed.export.OnnxExporter;
 import dev.lightspeed.export.Precision;
-import dev.lightspeed.infer.ActivationCalibrator;
 import dev.lightspeed.models.Checkpoint;
+import dev.lightspeed.models.ImageGeometry;
 import dev.lightspeed.models.InputError;
+import dev.lightspeed.models.OnnxContract;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
@@ -18,11 +16,10 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.OptionalInt;
 
 /** {@code lightspeed export}: writes a trained checkpoint as an ONNX model. */
 final class ExportCommand implements Command {
-
-    static final int DEFAULT_CALIBRATION_IMAGES = 512;
 
     @Override
     public String name() {
@@ -57,12 +54,13 @@ final class ExportCommand implements Command {
                         + ExportOptions.DEFAULT_OPSET + "; " + ExportOptions.defaultOpset(Precision.INT8)
                         + " for int8)").build());
         o.addOption(Option.builder().longOpt("precision").hasArg().argName("P")
-                .desc("fp32 (default: exact, any ONNX consumer) or int8 (quantized convolutions calibrated on "
-                        + "training images: 2.6-3.1x the images/s of fp32 on ONNX Runtime CPU in BENCHMARKS.md, up to "
-                        + "0.3 points less accurate)").build());
+                .desc("fp32 (default: float32 throughout, for any ONNX consumer) or int8 (quantized convolutions "
+                        + "calibrated on training images: faster on ONNX Runtime CPU, slightly less accurate; "
+                        + "BENCHMARKS.md has the figures)").build());
         o.addOption(Option.builder().longOpt("calibration-images").hasArg().argName("N")
-                .desc("training images that calibrate an int8 export (default " + DEFAULT_CALIBRATION_IMAGES
-                        + ")").build());
+                .desc("training images, spread evenly over the training split, that calibrate an int8 export "
+                        + "(default " + ModelExport.DEFAULT_CALIBRATION_IMAGES + ", or all of a smaller split)")
+                .build());
         DataOptions.add(o);
         return o;
     }
@@ -79,7 +77,8 @@ final class ExportCommand implements Command {
         ExportOptions options = new ExportOptions(
                 Arguments.intValue(line, "opset", ExportOptions.defaultOpset(precision), 0), tta, precision,
                 Version.current());
-        int calibrationImages = Arguments.intValue(line, "calibration-images", DEFAULT_CALIBRATION_IMAGES, 1);
+        OptionalInt calibrationImages = line.hasOption("calibration-images")
+                ? OptionalInt.of(Arguments.intValue(line, "calibration-images", 0, 1)) : OptionalInt.empty();
         if (precision != Precision.INT8 && (line.hasOption("calibration-images") || line.hasOption("data")
                 || line.hasOption("download"))) {
             throw new InputError("--calibration-images, --data and --download calibrate an int8 export; add "
@@ -89,26 +88,18 @@ final class ExportCommand implements Command {
                 : checkpointPath.toAbsolutePath().resolveSibling(defaultName(tta, precision));
 
         Checkpoint checkpoint = Checkpoint.load(checkpointPath);
-        Calibration calibration = null;
-        if (precision == Precision.INT8) {
-            // Training images only: calibrating on the test set would leak it into the model.
+        ExportResult result = ModelExport.write(checkpoint, target, options, () -> {
             Path folder = Cifar10.resolveFolder(DataOptions.folder(line, out));
-            CifarSplit train = Cifar10.readSplit(Cifar10.TRAIN_FILES.stream().map(folder::resolve).toList());
-            if (calibrationImages > train.count()) {
-                throw new InputError("--calibration-images " + calibrationImages + " is more than the "
-                        + train.count() + " training images; choose at most " + train.count());
-            }
-            calibration = ActivationCalibrator.measure(checkpoint, train, calibrationImages);
-        }
-        ExportResult result = OnnxExporter.export(checkpoint, target, options, calibration);
+            return Cifar10.readSplit(Cifar10.TRAIN_FILES.stream().map(folder::resolve).toList());
+        }, calibrationImages);
 
         out.printf(Locale.ROOT, "wrote %s: %.1f MB, %d nodes, opset %d, %s, %s%n", result.path(),
-                result.bytes() / 1e6, result.nodes(), result.opset(), precisionDescription(result, calibration),
+                result.bytes() / 1e6, result.nodes(), result.opset(), precisionDescription(result),
                 result.ttaLevel() == 0 ? "plain (no test-time augmentation)"
                         : "test-time augmentation level " + result.ttaLevel() + " in the graph");
-        out.printf(Locale.ROOT, "input %s float32 [N, 3, %d, %d] RGB in [0, 1]; output %s float32 [N, %d]%n",
-                OnnxExporter.INPUT, checkpoint.architecture().imageSize(), checkpoint.architecture().imageSize(),
-                OnnxExporter.OUTPUT, checkpoint.architecture().numClasses());
+        out.printf(Locale.ROOT, "input %s float32 %s RGB in [0, 1]; output %s float32 [N, %d]%n",
+                OnnxContract.INPUT, ImageGeometry.of(checkpoint.architecture()).batchShape(), OnnxContract.OUTPUT,
+                checkpoint.architecture().numClasses());
         return Main.OK;
     }
 
@@ -116,8 +107,8 @@ final class ExportCommand implements Command {
         return "model" + (precision == Precision.FP32 ? "" : "-" + precision.label()) + (tta ? "-tta" : "") + ".onnx";
     }
 
-    private static String precisionDescription(ExportResult result, Calibration calibration) {
-        return calibration == null ? result.precision().label()
-                : result.precision().label() + " (calibrated on " + calibration.images() + " training images)";
+    private static String precisionDescription(ExportResult result) {
+        return result.calibrationImages() == 0 ? result.precision().label()
+                : result.precision().label() + " (calibrated on " + result.calibrationImages() + " training images)";
     }
 }

@@ -4,6 +4,7 @@ import dev.lightspeed.infer.ClassProbability;
 import dev.lightspeed.infer.ImageLoader;
 import dev.lightspeed.infer.Predictor;
 import dev.lightspeed.infer.ScoringSession;
+import dev.lightspeed.models.ImageGeometry;
 import dev.lightspeed.models.InputError;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
@@ -23,6 +24,8 @@ import java.util.stream.Collectors;
 final class PredictCommand implements Command {
 
     private static final int DEFAULT_TOP = 3;
+    /** Channels of the pixels {@link ImageLoader} decodes. */
+    private static final int RGB = 3;
 
     private final PrintStream errors;
 
@@ -69,11 +72,16 @@ final class PredictCommand implements Command {
         }
         int top = Arguments.intValue(line, "top", DEFAULT_TOP, 1);
         try (ScoringSession session = ScoringSession.open(model, EvalCommand.sessionSettings(line))) {
+            ImageGeometry geometry = session.info().geometry();
+            if (geometry.channels() != RGB) {
+                throw new InputError(model + " takes " + geometry + " images; predict reads image files as RGB, "
+                        + RGB + " channels");
+            }
             List<String> readable = new ArrayList<>();
             List<float[]> images = new ArrayList<>();
             for (String file : files) {
                 try {
-                    images.add(ImageLoader.load(Path.of(file), ScoringSession.IMAGE_SIZE));
+                    images.add(ImageLoader.load(Path.of(file), geometry.size()));
                     readable.add(file);
                 } catch (InputError e) {
                     errors.println("lightspeed predict: " + e.getMessage());

@@ -2,13 +2,9 @@ package dev.lightspeed.cli;
 
 import dev.lightspeed.data.Cifar10;
 import dev.lightspeed.data.CifarDataset;
-import dev.lightspeed.data.CifarSplit;
-import dev.lightspeed.export.Calibration;
 import dev.lightspeed.export.ExportOptions;
 import dev.lightspeed.export.ExportResult;
-import dev.lightspeed.export.OnnxExporter;
 import dev.lightspeed.export.Precision;
-import dev.lightspeed.infer.ActivationCalibrator;
 import dev.lightspeed.models.Checkpoint;
 import dev.lightspeed.models.EvalBatch;
 import dev.lightspeed.models.InputError;
@@ -33,6 +29,7 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 
 /** {@code lightspeed train}: trains the preset recipe on CIFAR-10 and writes a checkpoint. */
 final class TrainCommand implements Command {
@@ -87,7 +84,8 @@ final class TrainCommand implements Command {
                 .desc("with --export: put test-time augmentation into the ONNX graph").build());
         o.addOption(Option.builder().longOpt("export-precision").hasArg().argName("P")
                 .desc("with --export: fp32 (default) or int8, calibrated on "
-                        + ExportCommand.DEFAULT_CALIBRATION_IMAGES + " training images (see lightspeed export)")
+                        + ModelExport.DEFAULT_CALIBRATION_IMAGES + " training images, or all of a smaller split "
+                        + "(see lightspeed export)")
                 .build());
         o.addOption(Option.builder().longOpt("profile")
                 .desc("wait for the device at phase boundaries so the phase split is exact (slower on CUDA)").build());
@@ -184,8 +182,10 @@ final class TrainCommand implements Command {
                 accuracies.add(result.ttaTestAcc());
                 if (line.hasOption("export")) {
                     Path onnx = exportPath(Path.of(line.getOptionValue("export")), runs, r);
-                    ExportResult exported = exportTrained(result.output().model(), onnx, exportPrecision,
-                            line.hasOption("export-tta"), data.train());
+                    ExportResult exported = ModelExport.write(Checkpoint.load(result.output().model()), onnx,
+                            ExportOptions.defaults().withPrecision(exportPrecision)
+                                    .withTta(line.hasOption("export-tta")).withProducerVersion(Version.current()),
+                            data::train, OptionalInt.empty());
                     out.println("exported " + exported.path());
                 }
             }
@@ -194,18 +194,6 @@ final class TrainCommand implements Command {
             out.println(Statistics.describe(accuracies));
         }
         return Main.OK;
-    }
-
-    /** The --export step: an int8 model is calibrated on the training images the run trained on. */
-    static ExportResult exportTrained(Path checkpointFile, Path onnx, Precision precision, boolean tta,
-            CifarSplit train) {
-        Checkpoint trained = Checkpoint.load(checkpointFile);
-        Calibration calibration = precision == Precision.INT8
-                ? ActivationCalibrator.measure(trained, train,
-                        Math.min(ExportCommand.DEFAULT_CALIBRATION_IMAGES, train.count()))
-                : null;
-        return OnnxExporter.export(trained, onnx, ExportOptions.defaults().withPrecision(precision).withTta(tta)
-                .withProducerVersion(Version.current()), calibration);
     }
 
     private static Path exportPath(Path requested, int runs, int run) {

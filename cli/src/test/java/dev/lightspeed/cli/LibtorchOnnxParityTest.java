@@ -5,15 +5,16 @@ import dev.lightspeed.data.CifarDataset;
 import dev.lightspeed.data.CifarSplit;
 import dev.lightspeed.export.ExportOptions;
 import dev.lightspeed.export.OnnxExporter;
-import dev.lightspeed.infer.EvalReport;
 import dev.lightspeed.infer.EvalSettings;
 import dev.lightspeed.infer.Evaluator;
 import dev.lightspeed.infer.Pixels;
 import dev.lightspeed.infer.ScoringSession;
 import dev.lightspeed.infer.SessionSettings;
 import dev.lightspeed.models.Checkpoint;
+import dev.lightspeed.models.ImageGeometry;
 import dev.lightspeed.models.Presets;
 import dev.lightspeed.models.Recipe;
+import dev.lightspeed.models.report.EvalReport;
 import dev.lightspeed.train.ComputeDevice;
 import dev.lightspeed.train.DeviceImages;
 import dev.lightspeed.train.Evaluation;
@@ -142,7 +143,8 @@ class LibtorchOnnxParityTest {
         double libtorch = Evaluation.evaluate(network, DeviceImages.upload(test, checkpoint.normalization(), FP32), 0,
                 100).accuracy();
         try (ScoringSession session = ScoringSession.open(plainModel, SessionSettings.cpu())) {
-            EvalReport report = Evaluator.evaluate(session, test, new EvalSettings(50, 1, false));
+            EvalReport report = Evaluator.evaluate(session, test, checkpoint.classes(),
+                    ImageGeometry.of(checkpoint.architecture()), new EvalSettings(50, 1, false));
             assertEquals(libtorch, report.accuracy(), 1e-9);
         }
     }

@@ -69,6 +69,20 @@ final class OnnxCommandFixtures {
         return file;
     }
 
+    /** An exported model of 1×28×28 (gray) images, which CIFAR-10 data and RGB image files do not fit. */
+    static Path grayModel(Path folder) throws IOException {
+        ArchitectureSpec gray28 = new ArchitectureSpec(ArchitectureSpec.AIRBENCH94, 1, 28, 10, 2,
+                List.of(64, 256, 256), 3, 256, 1e-12, 0.4);
+        Path checkpoint = checkpoint(folder, "gray28.safetensors", gray28, CifarClasses.NAMES,
+                new Normalization(List.of(0.5), List.of(0.25)));
+        Path model = folder.resolve("gray28.onnx");
+        Outcome export = run("export", "--checkpoint", checkpoint.toString(), "--out", model.toString());
+        if (export.status() != 0) {
+            throw new IllegalStateException("export of the gray model failed: " + export.err());
+        }
+        return model;
+    }
+
     static List<String> numberedClasses(int count) {
         List<String> names = new ArrayList<>();
         for (int i = 0; i < count; i++) {

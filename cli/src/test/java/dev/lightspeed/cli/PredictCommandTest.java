@@ -81,6 +81,14 @@ class PredictCommandTest {
     }
 
     @Test
+    void modelOfGrayImagesIsUsageError() throws Exception {
+        Path gray = OnnxCommandFixtures.grayModel(folder);
+
+        assertBadInput(run("predict", "--model", gray.toString(), images.get(0).toString()),
+                "takes 1×28×28 images; predict reads image files as RGB, 3 channels");
+    }
+
+    @Test
     void noImageIsUsageError() {
         assertBadInput(predict(), "no IMAGE given");
     }

@@ -1,8 +1,5 @@
 package dev.lightspeed.cli;
 
-import dev.lightspeed.data.CifarSplit;
-import dev.lightspeed.export.ExportResult;
-import dev.lightspeed.export.Precision;
 import dev.lightspeed.models.Checkpoint;
 import dev.lightspeed.models.Recipe;
 import dev.lightspeed.models.RecipeJson;
@@ -146,26 +143,6 @@ class TrainCommandTest {
         for (String name : new String[] {"o", "b", "c", "d"}) {
             assertFalse(Files.exists(dir.resolve(name)), name + " must not be created");
         }
-    }
-
-    @Test
-    void exportStepCalibratesAnInt8ModelOnTheTrainingImages(@TempDir Path dir) throws Exception {
-        Path checkpoint = OnnxCommandFixtures.checkpoint(dir, "model.safetensors");
-        Path data = OnnxCommandFixtures.syntheticCifar(dir, 20);
-        byte[] images = new byte[6 * CifarSplit.IMAGE_BYTES];
-        new java.util.Random(4).nextBytes(images);
-        Path model = dir.resolve("m.onnx");
-
-        ExportResult result = TrainCommand.exportTrained(checkpoint, model, Precision.INT8, true,
-                new CifarSplit(images, new byte[6], 6));
-
-        assertEquals(Precision.INT8, result.precision());
-        assertEquals(2, result.ttaLevel());
-        OnnxCommandFixtures.Outcome eval = OnnxCommandFixtures.run("eval", "--model", model.toString(), "--data",
-                data.toString(), "--json");
-        assertEquals(0, eval.status(), eval.err());
-        assertTrue(eval.out().contains("\"precision\" : \"int8\""), eval.out());
-        assertTrue(eval.out().contains("\"tta_level\" : 2"), eval.out());
     }
 
     @Test

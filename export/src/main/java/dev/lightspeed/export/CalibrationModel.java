@@ -1,5 +1,7 @@
 package dev.lightspeed.export;
 
+import dev.lightspeed.models.ImageGeometry;
+
 import java.util.List;
 
 /**
@@ -8,8 +10,9 @@ import java.util.List;
  *
  * @param onnx        serialized ModelProto
  * @param activations names of the extra outputs, in graph order
+ * @param geometry    the images its input takes
  */
-public record CalibrationModel(byte[] onnx, List<String> activations) {
+public record CalibrationModel(byte[] onnx, List<String> activations, ImageGeometry geometry) {
 
     public CalibrationModel {
         activations = List.copyOf(activations);

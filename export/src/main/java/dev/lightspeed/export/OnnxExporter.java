@@ -6,7 +6,9 @@ import dev.lightspeed.export.onnx.StringStringEntryProto;
 import dev.lightspeed.models.AtomicFiles;
 import dev.lightspeed.models.Checkpoint;
 import dev.lightspeed.models.Failures;
+import dev.lightspeed.models.ImageGeometry;
 import dev.lightspeed.models.InputError;
+import dev.lightspeed.models.OnnxContract;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -18,19 +20,13 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * Turns a trained checkpoint into an ONNX model: graph input {@value #INPUT} (float32 [N, 3, 32, 32], RGB in
- * [0, 1], normalized inside the graph) and output {@value #OUTPUT} (float32 [N, classes]). The graph holds only
+ * Turns a trained checkpoint into an ONNX model as {@link OnnxContract} describes it: pixels in [0, 1] in,
+ * normalized inside the graph, logits out. The graph holds only
  * inference operators, with batchnorms and normalization folded into the convolutions (see
  * {@link FoldedNetwork}); with {@link ExportOptions#tta()} it averages the trainer's level-2 test-time
  * augmentation in one call.
  */
 public final class OnnxExporter {
-
-    public static final String INPUT = "image";
-    public static final String OUTPUT = "logits";
-    /** Name of the symbolic batch dimension. */
-    public static final String BATCH = "N";
-    public static final String PRODUCER = "lightspeed";
 
     private OnnxExporter() {
     }
@@ -54,7 +50,7 @@ public final class OnnxExporter {
         ModelProto model = toModel(checkpoint, options, calibration);
         long bytes = writeAtomically(model, out);
         return new ExportResult(out, bytes, model.getGraph().getNodeCount(), options.opset(), options.ttaLevel(),
-                options.precision());
+                options.precision(), options.precision() == Precision.INT8 ? calibration.images() : 0);
     }
 
     /** The float32 graph (no test-time augmentation) with the activations an int8 graph quantizes as outputs. */
@@ -65,7 +61,7 @@ public final class OnnxExporter {
         NetworkGraph writer = appendClassifier(graph, checkpoint, network, options, null);
         writer.activations().forEach(graph::floatOutputOfAnyShape);
         return new CalibrationModel(model(checkpoint, options, graph, network).build().toByteArray(),
-                writer.activations());
+                writer.activations(), ImageGeometry.of(checkpoint.architecture()));
     }
 
     static ModelProto toModel(Checkpoint checkpoint, ExportOptions options) {
@@ -98,29 +94,30 @@ public final class OnnxExporter {
     /** Input, network (averaged over the TTA views if asked) and logits output; returns the network's writer. */
     private static NetworkGraph appendClassifier(OnnxGraphBuilder graph, Checkpoint checkpoint, FoldedNetwork network,
             ExportOptions options, Calibration calibration) {
-        int size = checkpoint.architecture().imageSize();
-        String image = graph.floatInput(INPUT, BATCH, checkpoint.architecture().inputChannels(), size, size);
+        ImageGeometry geometry = ImageGeometry.of(checkpoint.architecture());
+        String image = graph.floatInput(OnnxContract.INPUT, OnnxContract.BATCH, geometry.channels(), geometry.size(),
+                geometry.size());
+        String logits = OnnxContract.OUTPUT;
         NetworkGraph writer = options.tta()
-                ? TtaGraph.appendAveragedLogits(graph, options.opset(), calibration, network, image, OUTPUT)
-                : NetworkGraph.append(graph, options.opset(), calibration, network, image, OUTPUT);
-        graph.floatOutput(OUTPUT, BATCH, network.numClasses());
+                ? TtaGraph.appendAveragedLogits(graph, options.opset(), calibration, network, image, logits)
+                : NetworkGraph.append(graph, options.opset(), calibration, network, image, logits);
+        graph.floatOutput(OnnxContract.OUTPUT, OnnxContract.BATCH, network.numClasses());
         return writer;
     }
 
     private static ModelProto.Builder model(Checkpoint checkpoint, ExportOptions options, OnnxGraphBuilder graph,
             FoldedNetwork network) {
-        int size = checkpoint.architecture().imageSize();
         return ModelProto.newBuilder()
                 .setIrVersion(options.irVersion())
                 .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(options.opset()))
-                .setProducerName(PRODUCER)
+                .setProducerName(OnnxContract.PRODUCER)
                 .setProducerVersion(options.producerVersion())
                 .setModelVersion(1)
-                .setDocString("CIFAR-10 classifier " + checkpoint.architecture().name() + " (preset "
+                .setDocString("image classifier " + checkpoint.architecture().name() + " (preset "
                         + checkpoint.recipe().preset() + ", seed " + checkpoint.seed() + ", "
-                        + options.precision().label() + "): " + INPUT + " float32 [N, "
-                        + checkpoint.architecture().inputChannels() + ", " + size + ", " + size + "] RGB in [0, 1] -> "
-                        + OUTPUT + " float32 [N, " + network.numClasses() + "]")
+                        + options.precision().label() + "): " + OnnxContract.INPUT + " float32 "
+                        + ImageGeometry.of(checkpoint.architecture()).batchShape() + " RGB in [0, 1] -> "
+                        + OnnxContract.OUTPUT + " float32 [N, " + network.numClasses() + "]")
                 .setGraph(graph.build());
     }
 

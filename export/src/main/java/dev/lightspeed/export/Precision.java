@@ -8,7 +8,10 @@ import java.util.stream.Collectors;
 
 /** Number format of an exported graph's convolutions. */
 public enum Precision {
-    /** float32 throughout: exact parity with the checkpoint, readable by every ONNX consumer. */
+    /**
+     * float32 throughout: the logits of the checkpoint's network computed in float32 (up to rounding order),
+     * readable by every ONNX consumer.
+     */
     FP32,
     /**
      * Quantize-dequantize (QDQ) int8 convolutions, calibrated on training images: the format ONNX Runtime's CPU

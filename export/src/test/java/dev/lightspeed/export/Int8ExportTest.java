@@ -5,6 +5,7 @@ import dev.lightspeed.export.onnx.NodeProto;
 import dev.lightspeed.export.onnx.TensorProto;
 import dev.lightspeed.models.Checkpoint;
 import dev.lightspeed.models.InputError;
+import dev.lightspeed.models.OnnxContract;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -73,8 +74,8 @@ class Int8ExportTest {
                 "no float conv weights remain: " + types.keySet());
         assertEquals(20, model.getOpsetImport(0).getVersion());
         assertTrue(model.getGraph().getNodeList().stream().anyMatch(n -> n.getOpType().equals("Gelu")));
-        assertEquals("int8", metadata(model).get(OnnxMetadata.KEY_PRECISION));
-        assertTrue(metadata(model).get(OnnxMetadata.KEY_QUANTIZATION).contains(IMAGES + " training images"));
+        assertEquals("int8", metadata(model).get(OnnxContract.KEY_PRECISION));
+        assertTrue(metadata(model).get(OnnxContract.KEY_QUANTIZATION).contains(IMAGES + " training images"));
     }
 
     @Test
@@ -140,7 +141,7 @@ class Int8ExportTest {
         ModelProto model = OnnxExporter.toModel(checkpoint, ExportOptions.defaults().withOpset(20));
         assertTrue(model.getGraph().getNodeList().stream().anyMatch(n -> n.getOpType().equals("Gelu")));
         assertFalse(model.getGraph().getNodeList().stream().anyMatch(n -> n.getOpType().equals("Erf")));
-        assertEquals("fp32", metadata(model).get(OnnxMetadata.KEY_PRECISION));
+        assertEquals("fp32", metadata(model).get(OnnxContract.KEY_PRECISION));
     }
 
     private static ExportOptions int8() {

@@ -4,6 +4,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.lightspeed.models.OnnxContract;
 
 import java.nio.FloatBuffer;
 import java.util.HashSet;
@@ -25,8 +26,8 @@ final class OrtScoring {
             try (OrtSession session = environment.createSession(model, options);
                  OnnxTensor input = OnnxTensor.createTensor(environment, FloatBuffer.wrap(images),
                          new long[] {count, 3, 32, 32});
-                 OrtSession.Result result = session.run(Map.of(OnnxExporter.INPUT, input))) {
-                return (float[][]) result.get(OnnxExporter.OUTPUT).orElseThrow().getValue();
+                 OrtSession.Result result = session.run(Map.of(OnnxContract.INPUT, input))) {
+                return (float[][]) result.get(OnnxContract.OUTPUT).orElseThrow().getValue();
             }
         }
     }
@@ -39,7 +40,7 @@ final class OrtScoring {
              OrtSession session = environment.createSession(model, options);
              OnnxTensor input = OnnxTensor.createTensor(environment, FloatBuffer.wrap(images),
                      new long[] {count, 3, 32, 32});
-             OrtSession.Result result = session.run(Map.of(OnnxExporter.INPUT, input), new HashSet<>(names))) {
+             OrtSession.Result result = session.run(Map.of(OnnxContract.INPUT, input), new HashSet<>(names))) {
             Map<String, float[]> values = new LinkedHashMap<>();
             for (String name : names) {
                 FloatBuffer buffer = ((OnnxTensor) result.get(name).orElseThrow()).getFloatBuffer();

@@ -32,8 +32,8 @@ public record EvalSettings(int batchSize, int warmupBatches, boolean tta) {
 
     /**
      * The batch size to use when none is asked for: {@value #DEFAULT_BATCH_SIZE} images, or a sixth of that for a
-     * graph that scores six TTA views per image, so that one call holds about as many views either way (a
-     * 6,000-view call of airbench94 needs about 7 GB on the CPU).
+     * graph that scores six TTA views per image, so that one call holds about as many views either way: the
+     * memory a call needs grows with the views it holds.
      */
     public static int defaultBatchSize(ModelInfo model) {
         return model.ttaLevel() > 0 ? DEFAULT_BATCH_SIZE / TtaViews.VIEW_COUNT : DEFAULT_BATCH_SIZE;

@@ -1,13 +1,17 @@
 package dev.lightspeed.infer;
 
-import dev.lightspeed.data.Cifar10;
 import dev.lightspeed.data.CifarSplit;
+import dev.lightspeed.models.ImageGeometry;
 import dev.lightspeed.models.InputError;
+import dev.lightspeed.models.report.ClassTally;
+import dev.lightspeed.models.report.EvalReport;
+import dev.lightspeed.models.report.Timings;
+import dev.lightspeed.models.report.TtaMode;
 
 import java.util.ArrayList;
 import java.util.List;
 
-/** Scores a labelled CIFAR-10 split with a model and measures accuracy and speed. */
+/** Scores a labelled split with a model and measures accuracy and speed. */
 public final class Evaluator {
 
     private Evaluator() {
@@ -16,60 +20,70 @@ public final class Evaluator {
     /**
      * Warms the session up on the first batch, then scores every image once in batches, timing each batch.
      *
-     * @throws InputError when the model is not a CIFAR-10 classifier, the split is empty, or TTA views are asked
-     *                    of a model whose graph already computes TTA
+     * @param classes  the data's class names in label order
+     * @param geometry the data's images
+     * @throws InputError when the model's classes or images are not the data's, the split is empty, or TTA views
+     *                    are asked of a model whose graph already computes TTA
      */
-    public static EvalReport evaluate(ScoringSession session, CifarSplit split, EvalSettings settings) {
+    public static EvalReport evaluate(ScoringSession session, CifarSplit split, List<String> classes,
+            ImageGeometry geometry, EvalSettings settings) {
         ModelInfo model = session.info();
-        if (model.numClasses() != Cifar10.CLASS_COUNT) {
-            throw new InputError(model.path() + " outputs " + model.numClasses() + " classes but CIFAR-10 has "
-                    + Cifar10.CLASS_COUNT + "; pass a model trained on CIFAR-10");
-        }
+        checkFits(model, classes, geometry);
         if (split.count() == 0) {
-            throw new InputError("the test split holds no images; check the --data folder");
+            throw new InputError("the split holds no images; check the --data folder");
+        }
+        int imageValues = geometry.values();
+        if (split.images().length != (long) split.count() * imageValues) {
+            throw new IllegalArgumentException("the split holds " + split.images().length + " bytes, not "
+                    + split.count() + " images of " + geometry);
         }
         TtaMode tta = ttaMode(model, settings.tta());
         int batchSize = Math.min(settings.batchSize(), split.count());
-        float[] pixels = new float[batchSize * CifarSplit.IMAGE_BYTES];
+        float[] pixels = new float[batchSize * imageValues];
 
         long warmupStart = System.nanoTime();
         for (int i = 0; i < settings.warmupBatches(); i++) {
-            Pixels.toUnitRange(split.images(), CifarSplit.IMAGE_BYTES, 0, batchSize, pixels);
+            Pixels.toUnitRange(split.images(), imageValues, 0, batchSize, pixels);
             score(session, tta, pixels, batchSize);
         }
         double warmupSeconds = seconds(warmupStart);
 
-        int classes = model.numClasses();
-        int[] correct = new int[classes];
-        int[] total = new int[classes];
+        int classCount = classes.size();
+        ClassTally tally = new ClassTally(classCount);
         List<Double> batchMillis = new ArrayList<>();
         long scoringStart = System.nanoTime();
         for (int first = 0; first < split.count(); first += batchSize) {
             int count = Math.min(batchSize, split.count() - first);
-            Pixels.toUnitRange(split.images(), CifarSplit.IMAGE_BYTES, first, count, pixels);
+            Pixels.toUnitRange(split.images(), imageValues, first, count, pixels);
             long batchStart = System.nanoTime();
             float[] logits = score(session, tta, pixels, count);
             batchMillis.add((System.nanoTime() - batchStart) / 1e6);
             for (int i = 0; i < count; i++) {
-                int label = split.label(first + i);
-                total[label]++;
-                if (argmax(logits, i * classes, classes) == label) {
-                    correct[label]++;
-                }
+                tally.add(split.label(first + i), argmax(logits, i * classCount, classCount));
             }
         }
         double scoringSeconds = seconds(scoringStart);
 
-        List<ClassAccuracy> perClass = new ArrayList<>();
-        int allCorrect = 0;
-        for (int c = 0; c < classes; c++) {
-            perClass.add(new ClassAccuracy(model.classes().get(c), correct[c], total[c]));
-            allCorrect += correct[c];
-        }
         Timings timings = Timings.of(session.openSeconds(), warmupSeconds, settings.warmupBatches(), scoringSeconds,
                 split.count(), batchMillis);
-        return new EvalReport(model.path().toString(), model.precision(), session.settings().provider().optionName(),
-                session.settings().threads(), batchSize, tta, split.count(), allCorrect, perClass, timings);
+        return EvalReport.of(model.path().toString(), model.precision(), session.settings().provider().optionName(),
+                session.settings().threads(), batchSize, tta, tally, classes, timings);
+    }
+
+    /** Refuses a model trained on other classes or other images than the data's. */
+    private static void checkFits(ModelInfo model, List<String> classes, ImageGeometry geometry) {
+        if (model.numClasses() != classes.size()) {
+            throw new InputError(model.path() + " outputs " + model.numClasses() + " classes but the data has "
+                    + classes.size() + "; pass a model trained on this dataset");
+        }
+        if (model.namesClasses() && !model.classes().equals(classes)) {
+            throw new InputError(model.path() + " names its classes " + model.classes() + " but the data names them "
+                    + classes + "; pass a model trained on this dataset");
+        }
+        if (!model.geometry().equals(geometry)) {
+            throw new InputError(model.path() + " takes " + model.geometry() + " images but the data's are "
+                    + geometry + "; pass a model trained on this dataset");
+        }
     }
 
     private static TtaMode ttaMode(ModelInfo model, boolean viewsRequested) {
@@ -88,7 +102,8 @@ public final class Evaluator {
         if (tta != TtaMode.VIEWS) {
             return session.logits(pixels, count);
         }
-        float[][] views = TtaViews.views(pixels, count, ScoringSession.CHANNELS, ScoringSession.IMAGE_SIZE);
+        ImageGeometry geometry = session.info().geometry();
+        float[][] views = TtaViews.views(pixels, count, geometry.channels(), geometry.size());
         float[][] viewLogits = new float[views.length][];
         for (int v = 0; v < views.length; v++) {
             viewLogits[v] = session.logits(views[v], count);

@@ -17,10 +17,16 @@ public final class Predictor {
     /**
      * The {@code k} most probable classes of each image, most probable first.
      *
-     * @param images each {@code 3 × 32 × 32} floats in [0, 1], as {@link ImageLoader} returns them
+     * @param images each NCHW floats in [0, 1] of the session's image geometry, as {@link ImageLoader} returns them
      */
     public static List<List<ClassProbability>> topClasses(ScoringSession session, List<float[]> images, int k) {
-        int imageFloats = ScoringSession.CHANNELS * ScoringSession.IMAGE_SIZE * ScoringSession.IMAGE_SIZE;
+        int imageFloats = session.info().geometry().values();
+        for (float[] image : images) {
+            if (image.length != imageFloats) {
+                throw new IllegalArgumentException("an image of " + image.length + " values for a model that takes "
+                        + session.info().geometry() + " images");
+            }
+        }
         int classes = session.info().numClasses();
         List<List<ClassProbability>> result = new ArrayList<>();
         for (int first = 0; first < images.size(); first += BATCH) {

@@ -7,10 +7,9 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
-import dev.lightspeed.export.OnnxExporter;
-import dev.lightspeed.export.OnnxMetadata;
-import dev.lightspeed.models.CifarClasses;
+import dev.lightspeed.models.ImageGeometry;
 import dev.lightspeed.models.InputError;
+import dev.lightspeed.models.OnnxContract;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -25,14 +24,11 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * An ONNX Runtime session on an image classifier, checked on opening: one float32 input [N, 3, 32, 32] with a
- * free batch dimension, float32 logits [N, classes] out. All graph optimizations are on. Not thread-safe.
+ * An ONNX Runtime session on an image classifier, checked on opening: one float32 input [N, channels, size, size]
+ * with a free batch dimension (its fixed dimensions are the images the model takes), float32 logits
+ * [N, classes] out, read as {@link OnnxContract} describes. All graph optimizations are on. Not thread-safe.
  */
 public final class ScoringSession implements AutoCloseable {
-
-    /** The input size the data pipeline and the image reader produce. */
-    public static final int IMAGE_SIZE = 32;
-    public static final int CHANNELS = 3;
 
     private final OrtEnvironment environment;
     private final OrtSession.SessionOptions options;
@@ -42,8 +38,7 @@ public final class ScoringSession implements AutoCloseable {
     private final double openSeconds;
     /**
      * Reused native input memory. ONNX Runtime reads a direct buffer in place; from a heap array it would copy
-     * every batch into a freshly allocated direct buffer, which cost the int8 model 15 to 30 ms of a 300 ms
-     * 1000-image batch.
+     * every batch into a freshly allocated direct buffer, a cost that shows against a fast (int8) model.
      */
     private FloatBuffer input = FloatBuffer.allocate(0);
 
@@ -60,8 +55,8 @@ public final class ScoringSession implements AutoCloseable {
     /**
      * Loads and checks a model.
      *
-     * @throws InputError when the file is missing, not ONNX, not an image classifier of the expected shape, or the
-     *                    provider is unavailable
+     * @throws InputError when the file is missing, not ONNX, not an image classifier of a shape lightspeed can
+     *                    feed, or the provider is unavailable
      */
     public static ScoringSession open(Path model, SessionSettings settings) {
         requireFile(model);
@@ -101,16 +96,17 @@ public final class ScoringSession implements AutoCloseable {
     }
 
     /**
-     * Scores {@code count} images, NCHW pixels in [0, 1] at the start of {@code pixels}; returns their logits,
-     * {@code count × classes} row-major.
+     * Scores {@code count} images, NCHW pixels in [0, 1] of the model's {@link ModelInfo#geometry()} at the start
+     * of {@code pixels}; returns their logits, {@code count × classes} row-major.
      */
     public float[] logits(float[] pixels, int count) {
-        int imageFloats = CHANNELS * IMAGE_SIZE * IMAGE_SIZE;
+        ImageGeometry geometry = info.geometry();
+        int imageFloats = geometry.values();
         if (pixels.length < count * imageFloats) {
             throw new IllegalArgumentException(count + " images need " + count * imageFloats + " floats, got "
                     + pixels.length);
         }
-        long[] shape = {count, CHANNELS, IMAGE_SIZE, IMAGE_SIZE};
+        long[] shape = {count, geometry.channels(), geometry.size(), geometry.size()};
         if (input.capacity() < count * imageFloats) {
             input = ByteBuffer.allocateDirect(4 * count * imageFloats).order(ByteOrder.nativeOrder()).asFloatBuffer();
         }
@@ -152,18 +148,23 @@ public final class ScoringSession implements AutoCloseable {
 
     private static ModelInfo describe(Path model, OrtSession session) throws OrtException {
         Map<String, NodeInfo> inputs = session.getInputInfo();
-        String expected = "float32 [N, " + CHANNELS + ", " + IMAGE_SIZE + ", " + IMAGE_SIZE + "] with a free batch "
-                + "dimension N";
+        String expected = "float32 images [N, channels, size, size] with a free batch dimension N";
         if (inputs.size() != 1) {
             throw new InputError(model + " has " + inputs.size() + " inputs " + inputs.keySet()
-                    + "; lightspeed feeds one image input, " + expected);
+                    + "; lightspeed feeds one input, " + expected);
         }
         NodeInfo input = inputs.values().iterator().next();
         long[] inputShape = tensorShape(input);
-        if (inputShape == null || !isFloat(input) || inputShape.length != 4 || inputShape[0] > 0
-                || inputShape[1] != CHANNELS || inputShape[2] != IMAGE_SIZE || inputShape[3] != IMAGE_SIZE) {
+        if (inputShape == null || !isFloat(input)) {
             throw new InputError(model + " takes input '" + input.getName() + "' as " + describe(input)
-                    + "; lightspeed feeds CIFAR-10 images, " + expected);
+                    + "; lightspeed feeds " + expected);
+        }
+        ImageGeometry geometry;
+        try {
+            geometry = OnnxContract.geometry(inputShape);
+        } catch (IllegalArgumentException e) {
+            throw new InputError(model + " takes input '" + input.getName() + "' as " + describe(input) + "; "
+                    + e.getMessage());
         }
 
         NodeInfo output = chooseOutput(model, session.getOutputInfo());
@@ -174,49 +175,50 @@ public final class ScoringSession implements AutoCloseable {
         }
 
         Map<String, String> metadata = session.getMetadata().getCustomMetadata();
-        List<String> classes = classes(model, metadata, outputShape[1]);
-        int ttaLevel = integer(metadata.get(OnnxMetadata.KEY_TTA_LEVEL));
+        String storedClasses = metadata.get(OnnxContract.KEY_CLASSES);
+        List<String> classes = classes(model, storedClasses, outputShape[1]);
+        int ttaLevel = integer(metadata.get(OnnxContract.KEY_TTA_LEVEL));
         String producer = (session.getMetadata().getProducerName() + " " + session.getMetadata().getVersion())
                 .strip();
         // lightspeed models from before int8 export carry no precision and are all float32.
-        String precision = metadata.getOrDefault(OnnxMetadata.KEY_PRECISION,
-                metadata.containsKey(OnnxMetadata.KEY_FORMAT) ? "fp32" : "unknown");
-        return new ModelInfo(model, input.getName(), output.getName(), IMAGE_SIZE, classes, ttaLevel, producer,
-                precision);
+        String precision = metadata.getOrDefault(OnnxContract.KEY_PRECISION,
+                metadata.containsKey(OnnxContract.KEY_FORMAT) ? "fp32" : "unknown");
+        return new ModelInfo(model, input.getName(), output.getName(), geometry, classes, storedClasses != null,
+                ttaLevel, producer, precision);
     }
 
     private static NodeInfo chooseOutput(Path model, Map<String, NodeInfo> outputs) {
-        if (outputs.containsKey(OnnxExporter.OUTPUT)) {
-            return outputs.get(OnnxExporter.OUTPUT);
+        if (outputs.containsKey(OnnxContract.OUTPUT)) {
+            return outputs.get(OnnxContract.OUTPUT);
         }
         if (outputs.size() != 1) {
             throw new InputError(model + " has outputs " + outputs.keySet() + " and none named '"
-                    + OnnxExporter.OUTPUT + "'; pass a classifier with one logits output");
+                    + OnnxContract.OUTPUT + "'; pass a classifier with one logits output");
         }
         return outputs.values().iterator().next();
     }
 
     /**
-     * Class names from the metadata, checked against the output width; a foreign model without them is taken to
-     * be a CIFAR-10 classifier when it has ten outputs.
+     * Class names from the metadata, checked against the output width; a model without them (not written by
+     * lightspeed) gets "class 0", "class 1", ... for its outputs.
      */
-    private static List<String> classes(Path model, Map<String, String> metadata, long outputWidth) {
-        String stored = metadata.get(OnnxMetadata.KEY_CLASSES);
+    private static List<String> classes(Path model, String stored, long outputWidth) {
         List<String> classes;
         if (stored != null) {
             try {
-                classes = OnnxMetadata.parseClasses(stored);
+                classes = OnnxContract.parseClasses(stored);
             } catch (IllegalArgumentException e) {
                 throw new InputError(model + " has unreadable class names in its metadata (" + e.getMessage()
                         + "); export the model again with lightspeed export");
             }
-        } else if (outputWidth == CifarClasses.NAMES.size() || outputWidth < 0) {
-            classes = CifarClasses.NAMES;
-        } else {
+        } else if (outputWidth > 0) {
             classes = new ArrayList<>();
             for (int i = 0; i < outputWidth; i++) {
                 classes.add("class " + i);
             }
+        } else {
+            throw new InputError(model + " neither fixes its number of outputs nor names its classes in its "
+                    + "metadata; pass a classifier with a fixed number of logits");
         }
         if (outputWidth > 0 && outputWidth != classes.size()) {
             throw new InputError(model + " outputs " + outputWidth + " logits but names " + classes.size()

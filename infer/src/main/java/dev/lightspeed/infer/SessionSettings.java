@@ -7,8 +7,8 @@ import dev.lightspeed.models.InputError;
  *
  * @param provider where the graph runs
  * @param threads  intra-op threads of the CPU provider; 0 means one per available processor. (ONNX Runtime's own
- *                 default counts physical cores from the CPU's topology, which virtual machines often hide: on a
- *                 2-vCPU VM it ran one thread, at half the speed.)
+ *                 default counts physical cores from the CPU's topology, which virtual machines often hide, so
+ *                 that it can leave processors idle.)
  */
 public record SessionSettings(ExecutionProvider provider, int threads) {
 

@@ -1,6 +1,7 @@
 package dev.lightspeed.infer;
 
 import dev.lightspeed.models.CifarClasses;
+import dev.lightspeed.models.ImageGeometry;
 import dev.lightspeed.models.InputError;
 import org.junit.jupiter.api.Test;
 
@@ -23,6 +24,7 @@ class EvalSettingsTest {
     }
 
     private static ModelInfo model(int ttaLevel) {
-        return new ModelInfo(Path.of("m.onnx"), "image", "logits", 32, CifarClasses.NAMES, ttaLevel, "", "fp32");
+        return new ModelInfo(Path.of("m.onnx"), "image", "logits", new ImageGeometry(3, 32), CifarClasses.NAMES, true,
+                ttaLevel, "", "fp32");
     }
 }

@@ -1,167 +1,178 @@
 package dev.lightspeed.infer;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lightspeed.data.CifarSplit;
-import dev.lightspeed.export.ReferenceNetwork;
+import dev.lightspeed.models.ImageGeometry;
 import dev.lightspeed.models.InputError;
+import dev.lightspeed.models.OnnxContract;
+import dev.lightspeed.models.report.ClassAccuracy;
+import dev.lightspeed.models.report.EvalReport;
+import dev.lightspeed.models.report.Timings;
+import dev.lightspeed.models.report.TtaMode;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.util.Arrays;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+/** Scoring a labelled split with linear models whose every prediction is computed here independently. */
 class EvaluatorTest {
 
     private static final int IMAGES = 20;
+    private static final ImageGeometry RGB32 = new ImageGeometry(3, 32);
+    private static final List<String> CLASSES = List.of("c0", "c1", "c2", "c3", "c4", "c5", "c6", "c7", "c8", "c9");
 
     @TempDir
     static Path folder;
 
-    private static Path plainModel;
-    private static Path ttaModel;
+    private static TestModels.Linear model;
     private static byte[] images;
     private static float[] pixels;
 
     @BeforeAll
-    static void models() {
-        plainModel = TestModels.exported(folder, false);
-        ttaModel = TestModels.exported(folder, true);
-        images = new byte[IMAGES * CifarSplit.IMAGE_BYTES];
+    static void modelAndImages() {
+        model = TestModels.linear(folder, "linear.onnx", RGB32, 10, Map.of());
+        images = new byte[IMAGES * RGB32.values()];
         new Random(3).nextBytes(images);
         pixels = new float[images.length];
-        Pixels.toUnitRange(images, CifarSplit.IMAGE_BYTES, 0, IMAGES, pixels);
+        for (int i = 0; i < images.length; i++) {
+            pixels[i] = Byte.toUnsignedInt(images[i]) / 255f;
+        }
     }
 
     @Test
-    void accuracyAndPerClassCountsFollowTheLabels() {
-        float[][] reference = new ReferenceNetwork(TestModels.CHECKPOINT).logits(pixels, IMAGES);
-        // The first 13 labels are what the network predicts, the rest are wrong on purpose.
+    void accuracyPerClassCountsAndTimingsFollowTheLabels() {
+        // The first 13 labels are what the model predicts, the rest are wrong on purpose.
         byte[] labels = new byte[IMAGES];
         int[] expectedCorrect = new int[10];
         int[] expectedTotal = new int[10];
         for (int i = 0; i < IMAGES; i++) {
-            int predicted = Evaluator.argmax(reference[i], 0, 10);
+            int predicted = model.predicted(pixels, i);
             labels[i] = (byte) (i < 13 ? predicted : (predicted + 1 + i % 9) % 10);
             expectedTotal[labels[i]]++;
             expectedCorrect[labels[i]] += i < 13 ? 1 : 0;
         }
-        CifarSplit split = new CifarSplit(images, labels, IMAGES);
 
-        EvalReport report;
-        try (ScoringSession session = ScoringSession.open(plainModel, SessionSettings.cpu())) {
-            report = Evaluator.evaluate(session, split, new EvalSettings(6, 1, false));
-        }
+        EvalReport report = evaluate(model.file(), new CifarSplit(images, labels, IMAGES), CLASSES,
+                new EvalSettings(6, 1, false));
 
         assertEquals(IMAGES, report.images());
         assertEquals(13, report.correct());
-        assertEquals(0.65, report.accuracy(), 1e-12);
+        assertEquals(13.0 / IMAGES, report.accuracy(), 1e-12);
+        int totals = 0;
         for (int c = 0; c < 10; c++) {
-            assertEquals(expectedCorrect[c], report.perClass().get(c).correct(), "class " + c);
-            assertEquals(expectedTotal[c], report.perClass().get(c).total(), "class " + c);
+            ClassAccuracy perClass = report.perClass().get(c);
+            assertEquals(CLASSES.get(c), perClass.name(), "the data's class names");
+            assertEquals(expectedCorrect[c], perClass.correct(), "class " + c);
+            assertEquals(expectedTotal[c], perClass.total(), "class " + c);
+            totals += perClass.total();
         }
-        assertEquals("airplane", report.perClass().get(0).name());
+        assertEquals(IMAGES, totals);
         assertEquals(TtaMode.NONE, report.tta());
         assertEquals(6, report.batchSize());
+        assertEquals("unknown", report.precision(), "a model without metadata does not say");
         Timings timings = report.timings();
-        assertEquals(4, timings.batches(), "20 images in batches of 6");
+        assertEquals((IMAGES + 5) / 6, timings.batches(), "ceil(20 images / 6 per batch)");
         assertEquals(1, timings.warmupBatches());
-        assertTrue(timings.sessionSeconds() > 0 && timings.warmupSeconds() > 0 && timings.scoringSeconds() > 0);
-        assertTrue(timings.p50BatchMillis() > 0 && timings.p50BatchMillis() <= timings.p95BatchMillis());
         assertEquals(IMAGES / timings.scoringSeconds(), timings.imagesPerSecond(), 1e-9);
+        assertTrue(timings.p50BatchMillis() <= timings.p95BatchMillis());
+        assertTrue(timings.p95BatchMillis() <= 1000 * timings.scoringSeconds(), "a batch is part of the pass");
     }
 
     @Test
-    void ttaViewsOnPlainModelScoreWhatTheTtaGraphScores() {
-        int count = 8;
-        byte[] labels = new byte[count];
-        float[][] reference = new ReferenceNetwork(TestModels.CHECKPOINT).ttaLogits(pixels, count, 2);
-        for (int i = 0; i < count; i++) {
-            labels[i] = (byte) Evaluator.argmax(reference[i], 0, 10);
-        }
-        CifarSplit split = new CifarSplit(Arrays.copyOf(images, count * CifarSplit.IMAGE_BYTES), labels,
-                count);
+    void batchIsCappedAtTheSplit() {
+        EvalReport report = evaluate(model.file(), new CifarSplit(images, new byte[IMAGES], IMAGES), CLASSES,
+                new EvalSettings(1000, 0, false));
 
-        EvalReport views;
-        EvalReport graph;
-        try (ScoringSession plain = ScoringSession.open(plainModel, SessionSettings.cpu());
-             ScoringSession tta = ScoringSession.open(ttaModel, SessionSettings.cpu())) {
-            views = Evaluator.evaluate(plain, split, new EvalSettings(3, 0, true));
-            graph = Evaluator.evaluate(tta, split, new EvalSettings(3, 0, false));
-        }
-
-        assertEquals(TtaMode.VIEWS, views.tta());
-        assertEquals(TtaMode.IN_GRAPH, graph.tta());
-        assertEquals(count, views.correct(), "views fed here must reproduce the reference TTA predictions");
-        assertEquals(count, graph.correct(), "the TTA graph must reproduce the reference TTA predictions");
+        assertEquals(IMAGES, report.batchSize());
+        assertEquals(1, report.timings().batches());
+        assertEquals(0, report.timings().warmupBatches());
     }
 
     @Test
-    void ttaViewsLogitsMatchTheTtaGraphLogits() {
+    void ttaViewsAreEachScoredAndCombined() {
         int count = 4;
-        try (ScoringSession plain = ScoringSession.open(plainModel, SessionSettings.cpu());
-             ScoringSession tta = ScoringSession.open(ttaModel, SessionSettings.cpu())) {
-            float[] viaViews = Evaluator.score(plain, TtaMode.VIEWS, pixels, count);
-            float[] inGraph = tta.logits(pixels, count);
-
-            for (int i = 0; i < viaViews.length; i++) {
-                assertEquals(inGraph[i], viaViews[i], 1e-4, "logit " + i);
+        float[][] views = TtaViews.views(pixels, count, RGB32.channels(), RGB32.size());
+        float[][] viewLogits = new float[views.length][];
+        for (int v = 0; v < views.length; v++) {
+            viewLogits[v] = new float[count * 10];
+            for (int n = 0; n < count; n++) {
+                double[] logits = model.logits(views[v], n);
+                for (int k = 0; k < 10; k++) {
+                    viewLogits[v][n * 10 + k] = (float) logits[k];
+                }
             }
         }
+        float[] expected = TtaViews.combine(viewLogits, count, 10);
+
+        float[] actual;
+        try (ScoringSession session = ScoringSession.open(model.file(), SessionSettings.cpu())) {
+            actual = Evaluator.score(session, TtaMode.VIEWS, pixels, count);
+        }
+
+        assertEquals(expected.length, actual.length);
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(expected[i], actual[i], 1e-4, "logit " + i);
+        }
     }
 
     @Test
-    void ttaViewsOnATtaGraphAreRefused() {
+    void modelWhoseGraphComputesTtaIsScoredAsIsAndRefusesFedViews() {
+        TestModels.Linear tta = TestModels.linear(folder, "tta.onnx", RGB32, 10,
+                Map.of(OnnxContract.KEY_TTA_LEVEL, "2"));
         CifarSplit split = new CifarSplit(images, new byte[IMAGES], IMAGES);
-        try (ScoringSession tta = ScoringSession.open(ttaModel, SessionSettings.cpu())) {
+
+        assertEquals(TtaMode.IN_GRAPH, evaluate(tta.file(), split, CLASSES, new EvalSettings(8, 0, false)).tta());
+        InputError error = assertThrows(InputError.class,
+                () -> evaluate(tta.file(), split, CLASSES, new EvalSettings(8, 0, true)));
+        assertTrue(error.getMessage().contains("already computes test-time augmentation"), error.getMessage());
+    }
+
+    @Test
+    void modelWithOtherClassCountIsRefused() {
+        TestModels.Linear hundred = TestModels.linear(folder, "hundred.onnx", RGB32, 100, Map.of());
+
+        assertRefused(hundred.file(), CLASSES, RGB32, "outputs 100 classes but the data has 10");
+    }
+
+    @Test
+    void modelNamingOtherClassesIsRefused() {
+        List<String> other = new ArrayList<>(CLASSES);
+        other.set(3, "cat");
+        TestModels.Linear named = TestModels.linear(folder, "named.onnx", RGB32, 10,
+                Map.of(OnnxContract.KEY_CLASSES, OnnxContract.encodeClasses(other)));
+
+        assertRefused(named.file(), CLASSES, RGB32, "names its classes");
+    }
+
+    @Test
+    void modelTakingOtherImagesIsRefused() {
+        TestModels.Linear small = TestModels.linear(folder, "small.onnx", new ImageGeometry(3, 16), 10, Map.of());
+
+        assertRefused(small.file(), CLASSES, RGB32, "takes 3×16×16 images but the data's are 3×32×32");
+    }
+
+    private static void assertRefused(Path file, List<String> classes, ImageGeometry geometry, String expected) {
+        CifarSplit split = new CifarSplit(images, new byte[IMAGES], IMAGES);
+        try (ScoringSession session = ScoringSession.open(file, SessionSettings.cpu())) {
             InputError error = assertThrows(InputError.class,
-                    () -> Evaluator.evaluate(tta, split, new EvalSettings(8, 0, true)));
-
-            assertTrue(error.getMessage().contains("already computes test-time augmentation"), error.getMessage());
+                    () -> Evaluator.evaluate(session, split, classes, geometry, EvalSettings.defaults()));
+            assertTrue(error.getMessage().contains(expected), error.getMessage());
+            assertFalse(error.getMessage().contains("\n"), error.getMessage());
         }
     }
 
-    @Test
-    void modelWithOtherClassCountIsRefused() throws Exception {
-        Path cifar100 = TestModels.foreign(folder, "cifar100.onnx", null, 3, 32, 100);
-        CifarSplit split = new CifarSplit(images, new byte[IMAGES], IMAGES);
-        try (ScoringSession session = ScoringSession.open(cifar100, SessionSettings.cpu())) {
-            InputError error = assertThrows(InputError.class,
-                    () -> Evaluator.evaluate(session, split, EvalSettings.defaults()));
-
-            assertTrue(error.getMessage().contains("outputs 100 classes but CIFAR-10 has 10"), error.getMessage());
-        }
-    }
-
-    @Test
-    void jsonReportCarriesAccuracyClassesAndTimings() throws Exception {
-        CifarSplit split = new CifarSplit(images, new byte[IMAGES], IMAGES);
-        EvalReport report;
-        try (ScoringSession session = ScoringSession.open(plainModel, new SessionSettings(ExecutionProvider.CPU, 1))) {
-            report = Evaluator.evaluate(session, split, new EvalSettings(1000, 1, false));
-        }
-
-        JsonNode json = new ObjectMapper().readTree(report.toJson());
-
-        assertEquals(plainModel.toString(), json.get("model").asText());
-        assertEquals("cpu", json.get("provider").asText());
-        assertEquals("fp32", json.get("precision").asText(), "read from the exported model's metadata");
-        assertEquals(1, json.get("threads").asInt());
-        assertEquals(IMAGES, json.get("batch_size").asInt(), "batch size is capped at the split size");
-        assertEquals("none", json.get("tta").asText());
-        assertEquals(report.accuracy(), json.get("accuracy").asDouble());
-        assertEquals(10, json.get("per_class").size());
-        assertEquals(IMAGES, json.get("per_class").get(0).get("total").asInt(), "all labels are airplane");
-        assertTrue(json.get("per_class").get(1).get("accuracy").isNull(), "no automobile in the split");
-        for (String key : new String[] {"session_seconds", "warmup_seconds", "scoring_seconds", "images_per_second",
-                "p50_batch_ms", "p95_batch_ms"}) {
-            assertTrue(json.get("timings").get(key).asDouble() > 0, key);
+    private static EvalReport evaluate(Path file, CifarSplit split, List<String> classes, EvalSettings settings) {
+        try (ScoringSession session = ScoringSession.open(file, SessionSettings.cpu())) {
+            return Evaluator.evaluate(session, split, classes, RGB32, settings);
         }
     }
 }

@@ -1,8 +1,7 @@
 package dev.lightspeed.infer;
 
-import dev.lightspeed.export.RandomCheckpoints;
-import dev.lightspeed.export.ReferenceNetwork;
-import dev.lightspeed.models.CifarClasses;
+import dev.lightspeed.models.ImageGeometry;
+import dev.lightspeed.models.OnnxContract;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -10,8 +9,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class PredictorTest {
 
@@ -41,22 +42,32 @@ class PredictorTest {
     }
 
     @Test
-    void topClassesFollowTheReferenceNetwork() {
+    void topClassesOfTheModelsOwnGeometryAndNames() {
+        ImageGeometry geometry = new ImageGeometry(3, 8);
+        List<String> names = List.of("ant", "bee", "cow", "dog", "eel");
+        TestModels.Linear model = TestModels.linear(folder, "rgb8.onnx", geometry, 5,
+                Map.of(OnnxContract.KEY_CLASSES, OnnxContract.encodeClasses(names)));
         int count = 3;
-        float[] pixels = RandomCheckpoints.images(count, 8);
-        float[][] reference = new ReferenceNetwork(TestModels.CHECKPOINT).logits(pixels, count);
+        float[] pixels = ScoringSessionTest.randomPixels(count * geometry.values(), 8);
         List<float[]> images = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            images.add(Arrays.copyOfRange(pixels, i * 3072, (i + 1) * 3072));
+            images.add(Arrays.copyOfRange(pixels, i * geometry.values(), (i + 1) * geometry.values()));
         }
 
         List<List<ClassProbability>> predictions;
-        try (ScoringSession session = ScoringSession.open(TestModels.exported(folder, false), SessionSettings.cpu())) {
+        try (ScoringSession session = ScoringSession.open(model.file(), SessionSettings.cpu())) {
             predictions = Predictor.topClasses(session, images, 3);
+            assertThrows(IllegalArgumentException.class,
+                    () -> Predictor.topClasses(session, List.of(new float[3 * 32 * 32]), 1));
         }
 
         for (int i = 0; i < count; i++) {
-            List<ClassProbability> expected = Predictor.top(reference[i], 0, CifarClasses.NAMES, 3);
+            double[] reference = model.logits(pixels, i);
+            float[] logits = new float[5];
+            for (int k = 0; k < 5; k++) {
+                logits[k] = (float) reference[k];
+            }
+            List<ClassProbability> expected = Predictor.top(logits, 0, names, 3);
             assertEquals(expected.stream().map(ClassProbability::name).toList(),
                     predictions.get(i).stream().map(ClassProbability::name).toList());
             assertEquals(expected.get(0).probability(), predictions.get(i).get(0).probability(), 1e-4);

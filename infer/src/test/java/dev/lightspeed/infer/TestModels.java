@@ -1,82 +1,160 @@
 package dev.lightspeed.infer;
 
-import com.google.protobuf.ByteString;
-import dev.lightspeed.export.ExportOptions;
-import dev.lightspeed.export.OnnxExporter;
-import dev.lightspeed.export.RandomCheckpoints;
-import dev.lightspeed.export.onnx.AttributeProto;
-import dev.lightspeed.export.onnx.GraphProto;
-import dev.lightspeed.export.onnx.ModelProto;
-import dev.lightspeed.export.onnx.NodeProto;
-import dev.lightspeed.export.onnx.OperatorSetIdProto;
-import dev.lightspeed.export.onnx.TensorProto;
-import dev.lightspeed.export.onnx.TensorShapeProto;
-import dev.lightspeed.export.onnx.TypeProto;
-import dev.lightspeed.export.onnx.ValueInfoProto;
-import dev.lightspeed.models.Checkpoint;
+import com.google.protobuf.CodedOutputStream;
+import dev.lightspeed.models.ImageGeometry;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.Random;
 
-/** ONNX files for tests: exported random checkpoints, and small foreign classifiers of any signature. */
+/**
+ * Small linear ONNX classifiers for tests: the pixels flattened, then one matrix product, logits = W · x. They are
+ * written field by field in protobuf's wire format (field numbers of onnx.proto), so that the scorer's tests need
+ * no exporter, and their logits can be computed independently here.
+ */
 final class TestModels {
-
-    static final long CHECKPOINT_SEED = 21;
-    static final Checkpoint CHECKPOINT = RandomCheckpoints.airbench94(CHECKPOINT_SEED);
 
     private TestModels() {
     }
 
-    static Path exported(Path folder, boolean tta) {
-        Path out = folder.resolve(tta ? "model-tta.onnx" : "model.onnx");
-        OnnxExporter.export(CHECKPOINT, out, ExportOptions.defaults().withTta(tta));
-        return out;
-    }
-
     /**
-     * A linear classifier without lightspeed metadata: input [batch, channels, size, size] flattened, then a
-     * Gemm to {@code classes} outputs. {@code batch} null gives a symbolic batch dimension.
+     * A written linear classifier.
+     *
+     * @param weights {@code classes × features} row-major
      */
-    static Path foreign(Path folder, String name, Long batch, int channels, int size, int classes)
-            throws IOException {
-        int features = channels * size * size;
-        ByteBuffer weights = ByteBuffer.allocate(4 * features * classes).order(ByteOrder.LITTLE_ENDIAN);
-        for (int i = 0; i < features * classes; i++) {
-            weights.putFloat((i % 7) * 0.01f);
+    record Linear(Path file, int classes, int features, float[] weights) {
+
+        /** The logits of image {@code image} of NCHW {@code pixels}, computed in double precision. */
+        double[] logits(float[] pixels, int image) {
+            double[] logits = new double[classes];
+            for (int k = 0; k < classes; k++) {
+                double sum = 0;
+                for (int f = 0; f < features; f++) {
+                    sum += (double) weights[k * features + f] * pixels[image * features + f];
+                }
+                logits[k] = sum;
+            }
+            return logits;
         }
-        GraphProto graph = GraphProto.newBuilder()
-                .setName("foreign")
-                .addInput(value("pixels", batch, channels, size, size))
-                .addOutput(value("scores", batch, classes))
-                .addInitializer(TensorProto.newBuilder().setName("weights").addDims(classes).addDims(features)
-                        .setDataType(TensorProto.DataType.FLOAT.getNumber())
-                        .setRawData(ByteString.copyFrom(weights.array())))
-                .addNode(NodeProto.newBuilder().setOpType("Flatten").addInput("pixels").addOutput("flat"))
-                .addNode(NodeProto.newBuilder().setOpType("Gemm").addInput("flat").addInput("weights")
-                        .addOutput("scores")
-                        .addAttribute(AttributeProto.newBuilder().setName("transB").setI(1)
-                                .setType(AttributeProto.AttributeType.INT)))
-                .build();
-        ModelProto model = ModelProto.newBuilder().setIrVersion(8).setGraph(graph)
-                .addOpsetImport(OperatorSetIdProto.newBuilder().setVersion(17))
-                .build();
-        Path file = folder.resolve(name);
-        Files.write(file, model.toByteArray());
-        return file;
+
+        /** The class with the largest logit; fails the test when the runner-up is too close to call. */
+        int predicted(float[] pixels, int image) {
+            double[] logits = logits(pixels, image);
+            int best = 0;
+            for (int k = 1; k < classes; k++) {
+                if (logits[k] > logits[best]) {
+                    best = k;
+                }
+            }
+            for (int k = 0; k < classes; k++) {
+                if (k != best && logits[best] - logits[k] < 1e-3) {
+                    throw new AssertionError("image " + image + ": classes " + best + " and " + k
+                            + " are too close for float32 to agree with this reference");
+                }
+            }
+            return best;
+        }
     }
 
-    private static ValueInfoProto value(String name, Long batch, long... dims) {
-        TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
-        shape.addDim(batch == null ? TensorShapeProto.Dimension.newBuilder().setDimParam("N")
-                : TensorShapeProto.Dimension.newBuilder().setDimValue(batch));
-        for (long d : dims) {
-            shape.addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(d));
+    /** A linear classifier with a free batch, input "pixels" and output "scores", and the given metadata. */
+    static Linear linear(Path folder, String name, ImageGeometry geometry, int classes, Map<String, String> metadata) {
+        return linear(folder, name, new Long[] {null, (long) geometry.channels(), (long) geometry.size(),
+                (long) geometry.size()}, classes, "pixels", "scores", metadata);
+    }
+
+    /** A linear classifier of any input shape ({@code null} dimensions symbolic) over {@code classes} outputs. */
+    static Linear linear(Path folder, String name, Long[] inputDims, int classes, String input, String output,
+            Map<String, String> metadata) {
+        int features = 1;
+        for (int d = 1; d < inputDims.length; d++) {
+            features *= inputDims[d] == null ? 1 : inputDims[d].intValue();
         }
-        return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder().setTensorType(
-                TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT.getNumber()).setShape(shape)))
-                .build();
+        int rows = classes;
+        float[] weights = new float[rows * features];
+        Random random = new Random(name.hashCode());
+        ByteBuffer raw = ByteBuffer.allocate(4 * weights.length).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < weights.length; i++) {
+            weights[i] = (float) (random.nextGaussian() * 0.05);
+            raw.putFloat(weights[i]);
+        }
+        Message graph = new Message()
+                .string(2, "linear")
+                .message(1, new Message().string(1, input).string(2, "flat").string(4, "Flatten"))
+                .message(1, new Message().string(1, "flat").string(1, "weights").string(2, output).string(4, "Gemm")
+                        .message(5, new Message().string(1, "transB").int64(3, 1).int64(20, 2)))
+                .message(5, new Message().int64(1, rows).int64(1, features).int64(2, 1).string(8, "weights")
+                        .bytes(9, raw.array()))
+                .message(11, value(input, inputDims))
+                .message(12, value(output, new Long[] {null, (long) classes}));
+        Message model = new Message()
+                .int64(1, 8)
+                .string(2, "test")
+                .message(7, graph)
+                .message(8, new Message().string(1, "").int64(2, 17));
+        metadata.forEach((key, value) -> model.message(14, new Message().string(1, key).string(2, value)));
+        Path file = folder.resolve(name);
+        try {
+            Files.write(file, model.toBytes());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new Linear(file, rows, features, weights);
+    }
+
+    /** A float32 ValueInfoProto; {@code null} dimensions are symbolic. */
+    private static Message value(String name, Long[] dims) {
+        Message shape = new Message();
+        for (int d = 0; d < dims.length; d++) {
+            shape.message(1, dims[d] == null ? new Message().string(2, "d" + d) : new Message().int64(1, dims[d]));
+        }
+        Message tensor = new Message().int64(1, 1).message(2, shape);
+        return new Message().string(1, name).message(2, new Message().message(1, tensor));
+    }
+
+    /** One protobuf message, its fields written in the order they are added. */
+    private static final class Message {
+
+        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        private final CodedOutputStream out = CodedOutputStream.newInstance(bytes);
+
+        Message int64(int field, long value) {
+            return write(() -> out.writeInt64(field, value));
+        }
+
+        Message string(int field, String value) {
+            return write(() -> out.writeString(field, value));
+        }
+
+        Message bytes(int field, byte[] value) {
+            return write(() -> out.writeByteArray(field, value));
+        }
+
+        Message message(int field, Message value) {
+            return bytes(field, value.toBytes());
+        }
+
+        byte[] toBytes() {
+            write(out::flush);
+            return bytes.toByteArray();
+        }
+
+        private Message write(Write write) {
+            try {
+                write.run();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return this;
+        }
+
+        private interface Write {
+            void run() throws IOException;
+        }
     }
 }

@@ -1,4 +1,4 @@
-package dev.lightspeed.infer;
+package dev.lightspeed.models.report;
 
 import org.junit.jupiter.api.Test;
 

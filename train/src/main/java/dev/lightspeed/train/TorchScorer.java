@@ -1,15 +1,11 @@
-package dev.lightspeed.cli;
+package dev.lightspeed.train;
 
 import dev.lightspeed.data.CifarSplit;
-import dev.lightspeed.infer.ClassAccuracy;
-import dev.lightspeed.infer.EvalReport;
-import dev.lightspeed.infer.Timings;
-import dev.lightspeed.infer.TtaMode;
 import dev.lightspeed.models.Checkpoint;
-import dev.lightspeed.train.ComputeDevice;
-import dev.lightspeed.train.DeviceImages;
-import dev.lightspeed.train.Evaluation;
-import dev.lightspeed.train.Network;
+import dev.lightspeed.models.report.ClassTally;
+import dev.lightspeed.models.report.EvalReport;
+import dev.lightspeed.models.report.Timings;
+import dev.lightspeed.models.report.TtaMode;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.LongOptional;
 import org.bytedeco.pytorch.NoGradGuard;
@@ -24,22 +20,22 @@ import java.util.List;
  * Scores a checkpoint with the trainer's own libtorch evaluation, timed like an ONNX Runtime evaluation, so the
  * two engines can be compared on the same model ({@code lightspeed eval --checkpoint}).
  */
-final class TorchScoring {
+public final class TorchScorer {
 
-    private TorchScoring() {
+    private TorchScorer() {
     }
 
     /** A checkpoint read from disk, with the time that took (part of the "session" time of the report). */
-    record Loaded(Path file, Checkpoint checkpoint, double seconds) {
+    public record Loaded(Path file, Checkpoint checkpoint, double seconds) {
 
-        static Loaded read(Path file) {
+        public static Loaded read(Path file) {
             long start = System.nanoTime();
             Checkpoint checkpoint = Checkpoint.load(file);
             return new Loaded(file, checkpoint, (System.nanoTime() - start) / 1e9);
         }
     }
 
-    static EvalReport evaluate(Loaded loaded, CifarSplit test, ComputeDevice device, int batchSize,
+    public static EvalReport evaluate(Loaded loaded, CifarSplit test, ComputeDevice device, int batchSize,
             int warmupBatches, boolean tta) {
         long start = System.nanoTime();
         Checkpoint checkpoint = loaded.checkpoint();
@@ -62,9 +58,7 @@ final class TorchScoring {
         }
         double warmupSeconds = (System.nanoTime() - warmupStart) / 1e9;
 
-        int classes = checkpoint.classes().size();
-        int[] correct = new int[classes];
-        int[] total = new int[classes];
+        ClassTally tally = new ClassTally(checkpoint.classes().size());
         List<Double> batchMillis = new ArrayList<>();
         long scoringStart = System.nanoTime();
         try (NoGradGuard noGrad = new NoGradGuard()) {
@@ -75,27 +69,17 @@ final class TorchScoring {
                     Tensor logits = Evaluation.logits(network, images.images().narrow(0, first, size), level);
                     Tensor predicted = logits.argmax(new LongOptional(1), false).cpu().contiguous();
                     batchMillis.add((System.nanoTime() - batchStart) / 1e6);
-                    LongBuffer labels = (LongBuffer) predicted.createBuffer();
+                    LongBuffer predictions = (LongBuffer) predicted.createBuffer();
                     for (int i = 0; i < size; i++) {
-                        int label = test.label(first + i);
-                        total[label]++;
-                        if (labels.get(i) == label) {
-                            correct[label]++;
-                        }
+                        tally.add(test.label(first + i), (int) predictions.get(i));
                     }
                 }
             }
         }
         double scoringSeconds = (System.nanoTime() - scoringStart) / 1e9;
-        List<ClassAccuracy> perClass = new ArrayList<>();
-        int allCorrect = 0;
-        for (int c = 0; c < classes; c++) {
-            perClass.add(new ClassAccuracy(checkpoint.classes().get(c), correct[c], total[c]));
-            allCorrect += correct[c];
-        }
-        return new EvalReport(loaded.file().toString(), device.precisionName(), "libtorch-" + device.kind(),
+        return EvalReport.of(loaded.file().toString(), device.precisionName(), "libtorch-" + device.kind(),
                 org.bytedeco.pytorch.global.torch.get_num_threads(), batchSize,
-                tta ? TtaMode.VIEWS : TtaMode.NONE, test.count(), allCorrect, perClass,
+                tta ? TtaMode.VIEWS : TtaMode.NONE, tally, checkpoint.classes(),
                 Timings.of(loadSeconds, warmupSeconds, warmupBatches, scoringSeconds, test.count(), batchMillis));
     }
 }

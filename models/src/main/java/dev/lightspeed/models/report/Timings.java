@@ -1,4 +1,6 @@
-package dev.lightspeed.infer;
+package dev.lightspeed.models.report;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
 
 import java.util.Arrays;
 import java.util.List;
@@ -7,16 +9,17 @@ import java.util.List;
  * Where an evaluation's time went, each phase measured on its own.
  *
  * @param sessionSeconds  loading the model and building the session
- * @param warmupSeconds   the untimed warm-up calls
+ * @param warmupSeconds   the warm-up calls before the measured pass, timed apart from it
  * @param warmupBatches   how many warm-up calls
  * @param scoringSeconds  wall-clock time of the measured pass over the split, pixel conversion included
  * @param batches         batches in the measured pass (each one session call, or six when TTA views are fed)
- * @param imagesPerSecond test images scored per second of the measured pass
+ * @param imagesPerSecond images scored per second of the measured pass
  * @param p50BatchMillis  median latency of one batch (its session calls, without pixel conversion)
  * @param p95BatchMillis  95th-percentile batch latency
  */
 public record Timings(double sessionSeconds, double warmupSeconds, int warmupBatches, double scoringSeconds,
-        int batches, double imagesPerSecond, double p50BatchMillis, double p95BatchMillis) {
+        int batches, double imagesPerSecond, @JsonProperty("p50_batch_ms") double p50BatchMillis,
+        @JsonProperty("p95_batch_ms") double p95BatchMillis) {
 
     public static Timings of(double sessionSeconds, double warmupSeconds, int warmupBatches, double scoringSeconds,
             int images, List<Double> batchMillis) {

@@ -1,0 +1,65 @@
+package dev.lightspeed.models.report;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import java.util.List;
+
+/**
+ * The outcome of scoring a labelled split: top-1 accuracy overall and per class, and the timings.
+ *
+ * @param model      the model file
+ * @param precision  number format it computed in (fp32, int8, bf16; "unknown" for a model that does not say)
+ * @param provider   execution provider name
+ * @param threads    intra-op threads
+ * @param batchSize  images per batch
+ * @param tta        how test-time augmentation was scored
+ * @param images     images scored
+ * @param correct    images whose top-1 class was the label
+ * @param perClass   per-class accuracy in label order
+ * @param timings    where the time went
+ */
+@JsonPropertyOrder({"model", "precision", "provider", "threads", "batch_size", "tta", "tta_level", "images",
+        "correct", "accuracy", "per_class", "timings"})
+public record EvalReport(String model, String precision, String provider, int threads, int batchSize, TtaMode tta,
+        int images, int correct, List<ClassAccuracy> perClass, Timings timings) {
+
+    /** Field names in snake_case, the form scripts (scripts/bench-eval) read. */
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .enable(SerializationFeature.INDENT_OUTPUT);
+
+    public EvalReport {
+        perClass = List.copyOf(perClass);
+    }
+
+    /** A report of the images counted by {@code tally}, whose classes are named by {@code classNames}. */
+    public static EvalReport of(String model, String precision, String provider, int threads, int batchSize,
+            TtaMode tta, ClassTally tally, List<String> classNames, Timings timings) {
+        return new EvalReport(model, precision, provider, threads, batchSize, tta, tally.images(), tally.correct(),
+                tally.perClass(classNames), timings);
+    }
+
+    @JsonProperty("accuracy")
+    public double accuracy() {
+        return images == 0 ? Double.NaN : (double) correct / images;
+    }
+
+    @JsonProperty("tta_level")
+    public int ttaLevel() {
+        return tta.level();
+    }
+
+    /** A stable, machine-readable form for scripts and benchmarks; times in seconds and milliseconds. */
+    public String toJson() {
+        try {
+            return JSON.writeValueAsString(this);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
