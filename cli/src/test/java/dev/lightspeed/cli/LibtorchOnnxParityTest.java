@@ -8,7 +8,7 @@ import dev.lightspeed.export.OnnxExporter;
 import dev.lightspeed.infer.EvalReport;
 import dev.lightspeed.infer.EvalSettings;
 import dev.lightspeed.infer.Evaluator;
-import dev.lightspeed.infer.Pixels;
+import dev.lightspeed.data.Pixels;
 import dev.lightspeed.infer.ScoringSession;
 import dev.lightspeed.infer.SessionSettings;
 import dev.lightspeed.models.Checkpoint;

@@ -5,6 +5,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.lightspeed.data.CifarSplit;
+import dev.lightspeed.data.Pixels;
 import dev.lightspeed.export.ActivationRange;
 import dev.lightspeed.export.Calibration;
 import dev.lightspeed.export.CalibrationModel;

@@ -2,6 +2,7 @@ package dev.lightspeed.infer;
 
 import dev.lightspeed.data.Cifar10;
 import dev.lightspeed.data.CifarSplit;
+import dev.lightspeed.data.Pixels;
 import dev.lightspeed.models.InputError;
 
 import java.util.ArrayList;

@@ -3,6 +3,7 @@ package dev.lightspeed.infer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lightspeed.data.CifarSplit;
+import dev.lightspeed.data.Pixels;
 import dev.lightspeed.export.ReferenceNetwork;
 import dev.lightspeed.models.InputError;
 import org.junit.jupiter.api.BeforeAll;
