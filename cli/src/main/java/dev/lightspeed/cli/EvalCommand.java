@@ -1,7 +1,7 @@
 package dev.lightspeed.cli;
 
 import dev.lightspeed.data.Cifar10;
-import dev.lightspeed.data.CifarSplit;
+import dev.lightspeed.data.ImageSplit;
 import dev.lightspeed.infer.ClassAccuracy;
 import dev.lightspeed.infer.EvalReport;
 import dev.lightspeed.infer.EvalSettings;
@@ -86,7 +86,7 @@ final class EvalCommand implements Command {
             EvalSettings settings = new EvalSettings(batch, warmup, line.hasOption("tta"));
             // Download progress must not mix into a JSON report on standard output.
             Path folder = Cifar10.resolveFolder(DataOptions.folder(line, json ? System.err : out));
-            CifarSplit test = Cifar10.readSplit(List.of(folder.resolve(Cifar10.TEST_FILE)));
+            ImageSplit test = Cifar10.readSplit(List.of(folder.resolve(Cifar10.TEST_FILE)));
             report = Evaluator.evaluate(scoring, test, settings);
         }
         if (json) {
@@ -110,7 +110,7 @@ final class EvalCommand implements Command {
         // Read first, so that a bad checkpoint is reported before any dataset download.
         TorchScoring.Loaded loaded = TorchScoring.Loaded.read(checkpoint);
         Path folder = Cifar10.resolveFolder(DataOptions.folder(line, json ? System.err : out));
-        CifarSplit test = Cifar10.readSplit(List.of(folder.resolve(Cifar10.TEST_FILE)));
+        ImageSplit test = Cifar10.readSplit(List.of(folder.resolve(Cifar10.TEST_FILE)));
         EvalReport report = TorchScoring.evaluate(loaded, test, device, batch, warmup, line.hasOption("tta"));
         if (json) {
             out.println(report.toJson());

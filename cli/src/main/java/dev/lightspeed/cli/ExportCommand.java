@@ -1,7 +1,7 @@
 package dev.lightspeed.cli;
 
 import dev.lightspeed.data.Cifar10;
-import dev.lightspeed.data.CifarSplit;
+import dev.lightspeed.data.ImageSplit;
 import dev.lightspeed.export.Calibration;
 import dev.lightspeed.export.ExportOptions;
 import dev.lightspeed.export.ExportResult;
@@ -93,7 +93,7 @@ final class ExportCommand implements Command {
         if (precision == Precision.INT8) {
             // Training images only: calibrating on the test set would leak it into the model.
             Path folder = Cifar10.resolveFolder(DataOptions.folder(line, out));
-            CifarSplit train = Cifar10.readSplit(Cifar10.TRAIN_FILES.stream().map(folder::resolve).toList());
+            ImageSplit train = Cifar10.readSplit(Cifar10.TRAIN_FILES.stream().map(folder::resolve).toList());
             if (calibrationImages > train.count()) {
                 throw new InputError("--calibration-images " + calibrationImages + " is more than the "
                         + train.count() + " training images; choose at most " + train.count());

@@ -73,7 +73,7 @@ final class PredictCommand implements Command {
             List<float[]> images = new ArrayList<>();
             for (String file : files) {
                 try {
-                    images.add(ImageLoader.load(Path.of(file), ScoringSession.IMAGE_SIZE));
+                    images.add(ImageLoader.load(Path.of(file), session.info().imageSize()));
                     readable.add(file);
                 } catch (InputError e) {
                     errors.println("lightspeed predict: " + e.getMessage());

@@ -1,6 +1,6 @@
 package dev.lightspeed.cli;
 
-import dev.lightspeed.data.CifarSplit;
+import dev.lightspeed.data.ImageSplit;
 import dev.lightspeed.infer.ClassAccuracy;
 import dev.lightspeed.infer.EvalReport;
 import dev.lightspeed.infer.Timings;
@@ -39,7 +39,7 @@ final class TorchScoring {
         }
     }
 
-    static EvalReport evaluate(Loaded loaded, CifarSplit test, ComputeDevice device, int batchSize,
+    static EvalReport evaluate(Loaded loaded, ImageSplit test, ComputeDevice device, int batchSize,
             int warmupBatches, boolean tta) {
         long start = System.nanoTime();
         Checkpoint checkpoint = loaded.checkpoint();

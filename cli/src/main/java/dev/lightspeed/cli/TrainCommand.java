@@ -1,8 +1,8 @@
 package dev.lightspeed.cli;
 
 import dev.lightspeed.data.Cifar10;
-import dev.lightspeed.data.CifarDataset;
-import dev.lightspeed.data.CifarSplit;
+import dev.lightspeed.data.Dataset;
+import dev.lightspeed.data.ImageSplit;
 import dev.lightspeed.export.Calibration;
 import dev.lightspeed.export.ExportOptions;
 import dev.lightspeed.export.ExportResult;
@@ -139,7 +139,7 @@ final class TrainCommand implements Command {
         ComputeDevice device = ComputeDevice.resolve(line.getOptionValue("device"), line.getOptionValue("precision"));
         int threads = Threads.configure(Arguments.intValue(line, "threads", 0, 0));
 
-        CifarDataset data = Cifar10.load(DataOptions.folder(line, out));
+        Dataset data = Cifar10.load(DataOptions.folder(line, out));
         Trainer.checkFits(recipe, data);
         // Output folders last: a run refused for bad input leaves nothing behind.
         List<RunOutput> outputs = new ArrayList<>();
@@ -192,7 +192,7 @@ final class TrainCommand implements Command {
 
     /** The --export step: an int8 model is calibrated on the training images the run trained on. */
     static ExportResult exportTrained(Path checkpointFile, Path onnx, Precision precision, boolean tta,
-            CifarSplit train) {
+            ImageSplit train) {
         Checkpoint trained = Checkpoint.load(checkpointFile);
         Calibration calibration = precision == Precision.INT8
                 ? ActivationCalibrator.measure(trained, train,

@@ -1,8 +1,8 @@
 package dev.lightspeed.cli;
 
-import dev.lightspeed.data.CifarSplit;
 import dev.lightspeed.export.ExportResult;
 import dev.lightspeed.export.Precision;
+import dev.lightspeed.train.SyntheticData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -95,12 +95,10 @@ class TrainCommandTest {
     void exportStepCalibratesAnInt8ModelOnTheTrainingImages(@TempDir Path dir) throws Exception {
         Path checkpoint = OnnxCommandFixtures.checkpoint(dir, "model.safetensors");
         Path data = OnnxCommandFixtures.syntheticCifar(dir, 20);
-        byte[] images = new byte[6 * CifarSplit.IMAGE_BYTES];
-        new java.util.Random(4).nextBytes(images);
         Path model = dir.resolve("m.onnx");
 
         ExportResult result = TrainCommand.exportTrained(checkpoint, model, Precision.INT8, true,
-                new CifarSplit(images, new byte[6], 6));
+                SyntheticData.randomSplit(6, 4));
 
         assertEquals(Precision.INT8, result.precision());
         assertEquals(2, result.ttaLevel());

@@ -4,7 +4,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import dev.lightspeed.data.CifarSplit;
+import dev.lightspeed.data.ImageSplit;
 import dev.lightspeed.data.Pixels;
 import dev.lightspeed.export.ActivationRange;
 import dev.lightspeed.export.Calibration;
@@ -31,12 +31,12 @@ public final class ActivationCalibrator {
     }
 
     /** The calibration an int8 export of {@code checkpoint} needs, measured on the CPU. */
-    public static Calibration measure(Checkpoint checkpoint, CifarSplit split, int images) {
+    public static Calibration measure(Checkpoint checkpoint, ImageSplit split, int images) {
         return measure(OnnxExporter.calibrationModel(checkpoint), split, images, SessionSettings.cpu());
     }
 
     /** @param images how many images of {@code split} to use, at most its size */
-    public static Calibration measure(CalibrationModel model, CifarSplit split, int images, SessionSettings settings) {
+    public static Calibration measure(CalibrationModel model, ImageSplit split, int images, SessionSettings settings) {
         if (images < 1 || images > split.count()) {
             throw new IllegalArgumentException("cannot calibrate on " + images + " of " + split.count() + " images");
         }
@@ -53,18 +53,18 @@ public final class ActivationCalibrator {
     }
 
     private static Calibration measure(OrtEnvironment environment, OrtSession session, CalibrationModel model,
-            CifarSplit split, int images) throws OrtException {
+            ImageSplit split, int images) throws OrtException {
         Map<String, ActivationRange> ranges = new HashMap<>();
-        float[] pixels = new float[Math.min(BATCH, images) * CifarSplit.IMAGE_BYTES];
+        float[] pixels = new float[Math.min(BATCH, images) * split.imageBytes()];
         for (int first = 0; first < images; first += BATCH) {
             int count = Math.min(BATCH, images - first);
             for (int i = 0; i < count; i++) {
-                Pixels.toUnitRange(split.images(), CifarSplit.IMAGE_BYTES, spreadIndex(first + i, images,
-                        split.count()), 1, pixels, i * CifarSplit.IMAGE_BYTES);
+                Pixels.toUnitRange(split.images(), split.imageBytes(), spreadIndex(first + i, images,
+                        split.count()), 1, pixels, i * split.imageBytes());
             }
-            long[] shape = {count, CifarSplit.CHANNELS, CifarSplit.IMAGE_SIZE, CifarSplit.IMAGE_SIZE};
+            long[] shape = {count, split.channels(), split.imageSize(), split.imageSize()};
             try (OnnxTensor input = OnnxTensor.createTensor(environment,
-                    FloatBuffer.wrap(pixels, 0, count * CifarSplit.IMAGE_BYTES), shape);
+                    FloatBuffer.wrap(pixels, 0, count * split.imageBytes()), shape);
                  OrtSession.Result result = session.run(Map.of(OnnxExporter.INPUT, input),
                          new HashSet<>(model.activations()))) {
                 for (String activation : model.activations()) {

@@ -1,7 +1,7 @@
 package dev.lightspeed.infer;
 
 import dev.lightspeed.data.Cifar10;
-import dev.lightspeed.data.CifarSplit;
+import dev.lightspeed.data.ImageSplit;
 import dev.lightspeed.data.Pixels;
 import dev.lightspeed.models.InputError;
 
@@ -20,22 +20,22 @@ public final class Evaluator {
      * @throws InputError when the model is not a CIFAR-10 classifier, the split is empty, or TTA views are asked
      *                    of a model whose graph already computes TTA
      */
-    public static EvalReport evaluate(ScoringSession session, CifarSplit split, EvalSettings settings) {
+    public static EvalReport evaluate(ScoringSession session, ImageSplit split, EvalSettings settings) {
         ModelInfo model = session.info();
-        if (model.numClasses() != Cifar10.CLASS_COUNT) {
+        if (model.numClasses() != Cifar10.INFO.numClasses()) {
             throw new InputError(model.path() + " outputs " + model.numClasses() + " classes but CIFAR-10 has "
-                    + Cifar10.CLASS_COUNT + "; pass a model trained on CIFAR-10");
+                    + Cifar10.INFO.numClasses() + "; pass a model trained on CIFAR-10");
         }
         if (split.count() == 0) {
             throw new InputError("the test split holds no images; check the --data folder");
         }
         TtaMode tta = ttaMode(model, settings.tta());
         int batchSize = Math.min(settings.batchSize(), split.count());
-        float[] pixels = new float[batchSize * CifarSplit.IMAGE_BYTES];
+        float[] pixels = new float[batchSize * split.imageBytes()];
 
         long warmupStart = System.nanoTime();
         for (int i = 0; i < settings.warmupBatches(); i++) {
-            Pixels.toUnitRange(split.images(), CifarSplit.IMAGE_BYTES, 0, batchSize, pixels);
+            Pixels.toUnitRange(split.images(), split.imageBytes(), 0, batchSize, pixels);
             score(session, tta, pixels, batchSize);
         }
         double warmupSeconds = seconds(warmupStart);
@@ -47,7 +47,7 @@ public final class Evaluator {
         long scoringStart = System.nanoTime();
         for (int first = 0; first < split.count(); first += batchSize) {
             int count = Math.min(batchSize, split.count() - first);
-            Pixels.toUnitRange(split.images(), CifarSplit.IMAGE_BYTES, first, count, pixels);
+            Pixels.toUnitRange(split.images(), split.imageBytes(), first, count, pixels);
             long batchStart = System.nanoTime();
             float[] logits = score(session, tta, pixels, count);
             batchMillis.add((System.nanoTime() - batchStart) / 1e6);

@@ -19,10 +19,12 @@ public final class Predictor {
     /**
      * The {@code k} most probable classes of each image, most probable first.
      *
-     * @param images each {@code 3 × 32 × 32} floats in [0, 1], as {@link ImageLoader} returns them
+     * @param images each {@code channels × size × size} floats in [0, 1] at the model's image size, as
+     *               {@link ImageLoader} returns them
      */
     public static List<List<ClassProbability>> topClasses(ScoringSession session, List<float[]> images, int k) {
-        int imageFloats = ScoringSession.CHANNELS * ScoringSession.IMAGE_SIZE * ScoringSession.IMAGE_SIZE;
+        int imageSize = session.info().imageSize();
+        int imageFloats = ScoringSession.CHANNELS * imageSize * imageSize;
         int classes = session.info().numClasses();
         List<List<ClassProbability>> result = new ArrayList<>();
         for (int first = 0; first < images.size(); first += BATCH) {

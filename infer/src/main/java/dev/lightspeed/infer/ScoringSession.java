@@ -7,9 +7,9 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import dev.lightspeed.data.Cifar10;
 import dev.lightspeed.export.OnnxExporter;
 import dev.lightspeed.export.OnnxMetadata;
-import dev.lightspeed.models.CifarClasses;
 import dev.lightspeed.models.InputError;
 
 import java.nio.ByteBuffer;
@@ -210,8 +210,8 @@ public final class ScoringSession implements AutoCloseable {
                 throw new InputError(model + " has unreadable class names in its metadata (" + e.getMessage()
                         + "); export the model again with lightspeed export");
             }
-        } else if (outputWidth == CifarClasses.NAMES.size() || outputWidth < 0) {
-            classes = CifarClasses.NAMES;
+        } else if (outputWidth == Cifar10.INFO.numClasses() || outputWidth < 0) {
+            classes = Cifar10.INFO.classes();
         } else {
             classes = new ArrayList<>();
             for (int i = 0; i < outputWidth; i++) {

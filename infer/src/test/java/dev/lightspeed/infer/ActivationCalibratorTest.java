@@ -1,6 +1,6 @@
 package dev.lightspeed.infer;
 
-import dev.lightspeed.data.CifarSplit;
+import dev.lightspeed.data.ImageSplit;
 import dev.lightspeed.export.ActivationRange;
 import dev.lightspeed.export.Calibration;
 import dev.lightspeed.export.CalibrationModel;
@@ -19,7 +19,7 @@ class ActivationCalibratorTest {
 
     @Test
     void rangesCoverEveryActivationAndGrowWithTheImages() {
-        CifarSplit split = randomSplit(300, 1);
+        ImageSplit split = randomSplit(300, 1);
         Calibration few = ActivationCalibrator.measure(MODEL, split, 3, SessionSettings.cpu());
         // 300 images cross the 128-image batches, so ranges must be merged across batches
         Calibration all = ActivationCalibrator.measure(MODEL, split, 300, SessionSettings.cpu());
@@ -36,15 +36,15 @@ class ActivationCalibratorTest {
 
     @Test
     void rangesOfTheSpreadImagesEqualThoseOfThoseImagesAlone() {
-        CifarSplit split = randomSplit(40, 2);
+        ImageSplit split = randomSplit(40, 2);
         Calibration spread = ActivationCalibrator.measure(MODEL, split, 4, SessionSettings.cpu());
         // every 10th image: 0, 10, 20, 30
-        byte[] picked = new byte[4 * CifarSplit.IMAGE_BYTES];
+        byte[] picked = new byte[4 * split.imageBytes()];
         for (int i = 0; i < 4; i++) {
-            System.arraycopy(split.images(), i * 10 * CifarSplit.IMAGE_BYTES, picked, i * CifarSplit.IMAGE_BYTES,
-                    CifarSplit.IMAGE_BYTES);
+            System.arraycopy(split.images(), i * 10 * split.imageBytes(), picked, i * split.imageBytes(),
+                    split.imageBytes());
         }
-        Calibration direct = ActivationCalibrator.measure(MODEL, new CifarSplit(picked, new byte[4], 4), 4,
+        Calibration direct = ActivationCalibrator.measure(MODEL, TestModels.split(picked, new int[4]), 4,
                 SessionSettings.cpu());
         assertEquals(direct.ranges(), spread.ranges());
     }
@@ -62,9 +62,9 @@ class ActivationCalibratorTest {
                 () -> ActivationCalibrator.measure(MODEL, randomSplit(2, 3), 3, SessionSettings.cpu()));
     }
 
-    private static CifarSplit randomSplit(int count, long seed) {
-        byte[] images = new byte[count * CifarSplit.IMAGE_BYTES];
+    private static ImageSplit randomSplit(int count, long seed) {
+        byte[] images = new byte[count * TestModels.imageBytes()];
         new Random(seed).nextBytes(images);
-        return new CifarSplit(images, new byte[count], count);
+        return TestModels.split(images, new int[count]);
     }
 }

@@ -1,6 +1,6 @@
 package dev.lightspeed.infer;
 
-import dev.lightspeed.models.CifarClasses;
+import dev.lightspeed.data.Cifar10;
 import dev.lightspeed.models.InputError;
 import org.junit.jupiter.api.Test;
 
@@ -23,6 +23,6 @@ class EvalSettingsTest {
     }
 
     private static ModelInfo model(int ttaLevel) {
-        return new ModelInfo(Path.of("m.onnx"), "image", "logits", 32, CifarClasses.NAMES, ttaLevel, "", "fp32");
+        return new ModelInfo(Path.of("m.onnx"), "image", "logits", 32, Cifar10.INFO.classes(), ttaLevel, "", "fp32");
     }
 }

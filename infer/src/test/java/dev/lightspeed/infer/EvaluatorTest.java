@@ -2,7 +2,7 @@ package dev.lightspeed.infer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.lightspeed.data.CifarSplit;
+import dev.lightspeed.data.ImageSplit;
 import dev.lightspeed.data.Pixels;
 import dev.lightspeed.export.ReferenceNetwork;
 import dev.lightspeed.models.InputError;
@@ -34,26 +34,26 @@ class EvaluatorTest {
     static void models() {
         plainModel = TestModels.exported(folder, false);
         ttaModel = TestModels.exported(folder, true);
-        images = new byte[IMAGES * CifarSplit.IMAGE_BYTES];
+        images = new byte[IMAGES * TestModels.imageBytes()];
         new Random(3).nextBytes(images);
         pixels = new float[images.length];
-        Pixels.toUnitRange(images, CifarSplit.IMAGE_BYTES, 0, IMAGES, pixels);
+        Pixels.toUnitRange(images, TestModels.imageBytes(), 0, IMAGES, pixels);
     }
 
     @Test
     void accuracyAndPerClassCountsFollowTheLabels() {
         float[][] reference = new ReferenceNetwork(TestModels.CHECKPOINT).logits(pixels, IMAGES);
         // The first 13 labels are what the network predicts, the rest are wrong on purpose.
-        byte[] labels = new byte[IMAGES];
+        int[] labels = new int[IMAGES];
         int[] expectedCorrect = new int[10];
         int[] expectedTotal = new int[10];
         for (int i = 0; i < IMAGES; i++) {
             int predicted = Evaluator.argmax(reference[i], 0, 10);
-            labels[i] = (byte) (i < 13 ? predicted : (predicted + 1 + i % 9) % 10);
+            labels[i] = (i < 13 ? predicted : (predicted + 1 + i % 9) % 10);
             expectedTotal[labels[i]]++;
             expectedCorrect[labels[i]] += i < 13 ? 1 : 0;
         }
-        CifarSplit split = new CifarSplit(images, labels, IMAGES);
+        ImageSplit split = TestModels.split(images, labels);
 
         EvalReport report;
         try (ScoringSession session = ScoringSession.open(plainModel, SessionSettings.cpu())) {
@@ -67,7 +67,7 @@ class EvaluatorTest {
             assertEquals(expectedCorrect[c], report.perClass().get(c).correct(), "class " + c);
             assertEquals(expectedTotal[c], report.perClass().get(c).total(), "class " + c);
         }
-        assertEquals("airplane", report.perClass().get(0).name());
+        assertEquals(TestModels.CHECKPOINT.classes().get(0), report.perClass().get(0).name());
         assertEquals(TtaMode.NONE, report.tta());
         assertEquals(6, report.batchSize());
         Timings timings = report.timings();
@@ -81,13 +81,12 @@ class EvaluatorTest {
     @Test
     void ttaViewsOnPlainModelScoreWhatTheTtaGraphScores() {
         int count = 8;
-        byte[] labels = new byte[count];
+        int[] labels = new int[count];
         float[][] reference = new ReferenceNetwork(TestModels.CHECKPOINT).ttaLogits(pixels, count, 2);
         for (int i = 0; i < count; i++) {
-            labels[i] = (byte) Evaluator.argmax(reference[i], 0, 10);
+            labels[i] = Evaluator.argmax(reference[i], 0, 10);
         }
-        CifarSplit split = new CifarSplit(Arrays.copyOf(images, count * CifarSplit.IMAGE_BYTES), labels,
-                count);
+        ImageSplit split = TestModels.split(Arrays.copyOf(images, count * TestModels.imageBytes()), labels);
 
         EvalReport views;
         EvalReport graph;
@@ -119,7 +118,7 @@ class EvaluatorTest {
 
     @Test
     void ttaViewsOnATtaGraphAreRefused() {
-        CifarSplit split = new CifarSplit(images, new byte[IMAGES], IMAGES);
+        ImageSplit split = TestModels.split(images, new int[IMAGES]);
         try (ScoringSession tta = ScoringSession.open(ttaModel, SessionSettings.cpu())) {
             InputError error = assertThrows(InputError.class,
                     () -> Evaluator.evaluate(tta, split, new EvalSettings(8, 0, true)));
@@ -131,7 +130,7 @@ class EvaluatorTest {
     @Test
     void modelWithOtherClassCountIsRefused() throws Exception {
         Path cifar100 = TestModels.foreign(folder, "cifar100.onnx", null, 3, 32, 100);
-        CifarSplit split = new CifarSplit(images, new byte[IMAGES], IMAGES);
+        ImageSplit split = TestModels.split(images, new int[IMAGES]);
         try (ScoringSession session = ScoringSession.open(cifar100, SessionSettings.cpu())) {
             InputError error = assertThrows(InputError.class,
                     () -> Evaluator.evaluate(session, split, EvalSettings.defaults()));
@@ -142,7 +141,7 @@ class EvaluatorTest {
 
     @Test
     void jsonReportCarriesAccuracyClassesAndTimings() throws Exception {
-        CifarSplit split = new CifarSplit(images, new byte[IMAGES], IMAGES);
+        ImageSplit split = TestModels.split(images, new int[IMAGES]);
         EvalReport report;
         try (ScoringSession session = ScoringSession.open(plainModel, new SessionSettings(ExecutionProvider.CPU, 1))) {
             report = Evaluator.evaluate(session, split, new EvalSettings(1000, 1, false));
@@ -158,8 +157,8 @@ class EvaluatorTest {
         assertEquals("none", json.get("tta").asText());
         assertEquals(report.accuracy(), json.get("accuracy").asDouble());
         assertEquals(10, json.get("per_class").size());
-        assertEquals(IMAGES, json.get("per_class").get(0).get("total").asInt(), "all labels are airplane");
-        assertTrue(json.get("per_class").get(1).get("accuracy").isNull(), "no automobile in the split");
+        assertEquals(IMAGES, json.get("per_class").get(0).get("total").asInt(), "all labels are class 0");
+        assertTrue(json.get("per_class").get(1).get("accuracy").isNull(), "no image of class 1 in the split");
         for (String key : new String[] {"session_seconds", "warmup_seconds", "scoring_seconds", "images_per_second",
                 "p50_batch_ms", "p95_batch_ms"}) {
             assertTrue(json.get("timings").get(key).asDouble() > 0, key);

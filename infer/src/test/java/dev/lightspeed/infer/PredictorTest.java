@@ -2,7 +2,6 @@ package dev.lightspeed.infer;
 
 import dev.lightspeed.export.RandomCheckpoints;
 import dev.lightspeed.export.ReferenceNetwork;
-import dev.lightspeed.models.CifarClasses;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -56,7 +55,7 @@ class PredictorTest {
         }
 
         for (int i = 0; i < count; i++) {
-            List<ClassProbability> expected = Predictor.top(reference[i], 0, CifarClasses.NAMES, 3);
+            List<ClassProbability> expected = Predictor.top(reference[i], 0, TestModels.CHECKPOINT.classes(), 3);
             assertEquals(expected.stream().map(ClassProbability::name).toList(),
                     predictions.get(i).stream().map(ClassProbability::name).toList());
             assertEquals(expected.get(0).probability(), predictions.get(i).get(0).probability(), 1e-4);

@@ -1,8 +1,8 @@
 package dev.lightspeed.infer;
 
+import dev.lightspeed.data.Cifar10;
 import dev.lightspeed.export.RandomCheckpoints;
 import dev.lightspeed.export.ReferenceNetwork;
-import dev.lightspeed.models.CifarClasses;
 import dev.lightspeed.models.InputError;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,7 +27,7 @@ class ScoringSessionTest {
              ScoringSession tta = ScoringSession.open(TestModels.exported(folder, true), SessionSettings.cpu())) {
             assertEquals("image", plain.info().inputName());
             assertEquals("logits", plain.info().outputName());
-            assertEquals(CifarClasses.NAMES, plain.info().classes());
+            assertEquals(TestModels.CHECKPOINT.classes(), plain.info().classes());
             assertEquals(0, plain.info().ttaLevel());
             assertEquals(2, tta.info().ttaLevel());
             assertTrue(plain.info().producer().startsWith("lightspeed"), plain.info().producer());
@@ -58,7 +58,7 @@ class ScoringSessionTest {
         try (ScoringSession session = ScoringSession.open(model, SessionSettings.cpu())) {
             assertEquals("pixels", session.info().inputName());
             assertEquals("scores", session.info().outputName());
-            assertEquals(CifarClasses.NAMES, session.info().classes());
+            assertEquals(Cifar10.INFO.classes(), session.info().classes());
             assertEquals(0, session.info().ttaLevel());
             assertEquals(20, session.logits(new float[2 * 3072], 2).length);
         }

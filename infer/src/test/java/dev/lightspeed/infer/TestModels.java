@@ -1,6 +1,7 @@
 package dev.lightspeed.infer;
 
 import com.google.protobuf.ByteString;
+import dev.lightspeed.data.ImageSplit;
 import dev.lightspeed.export.ExportOptions;
 import dev.lightspeed.export.OnnxExporter;
 import dev.lightspeed.export.RandomCheckpoints;
@@ -13,6 +14,7 @@ import dev.lightspeed.export.onnx.TensorProto;
 import dev.lightspeed.export.onnx.TensorShapeProto;
 import dev.lightspeed.export.onnx.TypeProto;
 import dev.lightspeed.export.onnx.ValueInfoProto;
+import dev.lightspeed.models.ArchitectureSpec;
 import dev.lightspeed.models.Checkpoint;
 
 import java.io.IOException;
@@ -28,6 +30,18 @@ final class TestModels {
     static final Checkpoint CHECKPOINT = RandomCheckpoints.airbench94(CHECKPOINT_SEED);
 
     private TestModels() {
+    }
+
+    /** A split of images shaped for {@link #CHECKPOINT}. */
+    static ImageSplit split(byte[] images, int[] labels) {
+        ArchitectureSpec spec = CHECKPOINT.architecture();
+        return new ImageSplit(images, labels, spec.inputChannels(), spec.imageSize());
+    }
+
+    /** Bytes of one image shaped for {@link #CHECKPOINT}. */
+    static int imageBytes() {
+        ArchitectureSpec spec = CHECKPOINT.architecture();
+        return spec.inputChannels() * spec.imageSize() * spec.imageSize();
     }
 
     static Path exported(Path folder, boolean tta) {

@@ -6,7 +6,9 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -26,7 +28,17 @@ class CheckpointTest {
             }
             tensors.put(e.getKey(), new TensorData(e.getValue(), v));
         }
-        return new Checkpoint(spec, Presets.named("airbench94"), CifarClasses.NAMES, Normalization.cifar10(), 17, 8,
+        List<String> classes = new ArrayList<>();
+        List<Double> means = new ArrayList<>();
+        List<Double> stds = new ArrayList<>();
+        for (int c = 0; c < spec.numClasses(); c++) {
+            classes.add("class " + c);
+        }
+        for (int channel = 0; channel < spec.inputChannels(); channel++) {
+            means.add(0.4 + 0.01 * channel);
+            stds.add(0.2 + 0.02 * channel);
+        }
+        return new Checkpoint(spec, Presets.named("airbench94"), classes, new Normalization(means, stds), 17, 8,
                 0.9412, 2, tensors);
     }
 
