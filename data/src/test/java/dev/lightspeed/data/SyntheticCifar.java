@@ -7,7 +7,6 @@ import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.RandomAccessFile;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -88,18 +87,6 @@ final class SyntheticCifar {
             out.seek((long) record * Cifar10.RECORD_BYTES);
             out.write(label);
         }
-    }
-
-    static Map<String, String> md5s(Path folder) {
-        Map<String, String> sums = new LinkedHashMap<>();
-        for (String name : FILES) {
-            try {
-                sums.put(name, Md5.ofFile(folder.resolve(name)));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-        return sums;
     }
 
     /** A {@code .tar.gz} holding {@code entries} (path inside the archive to content), in order. */
