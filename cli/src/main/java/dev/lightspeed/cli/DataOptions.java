@@ -2,7 +2,6 @@ package dev.lightspeed.cli;
 
 import dev.lightspeed.data.Cifar10;
 import dev.lightspeed.data.Cifar10Download;
-import dev.lightspeed.data.ConsoleProgressBar;
 import dev.lightspeed.data.DataLocation;
 import dev.lightspeed.models.InputError;
 import org.apache.commons.cli.CommandLine;

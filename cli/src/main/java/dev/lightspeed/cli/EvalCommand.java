@@ -1,14 +1,12 @@
 package dev.lightspeed.cli;
 
 import dev.lightspeed.data.Cifar10;
-import dev.lightspeed.data.CifarSplit;
+import dev.lightspeed.data.ImageSplit;
 import dev.lightspeed.infer.EvalSettings;
 import dev.lightspeed.infer.Evaluator;
 import dev.lightspeed.infer.ExecutionProvider;
 import dev.lightspeed.infer.ScoringSession;
 import dev.lightspeed.infer.SessionSettings;
-import dev.lightspeed.models.CifarClasses;
-import dev.lightspeed.models.ImageGeometry;
 import dev.lightspeed.models.InputError;
 import dev.lightspeed.models.report.ClassAccuracy;
 import dev.lightspeed.models.report.EvalReport;
@@ -89,9 +87,8 @@ final class EvalCommand implements Command {
             EvalSettings settings = new EvalSettings(batch, warmup, line.hasOption("tta"));
             // Download progress must not mix into a JSON report on standard output.
             Path folder = Cifar10.resolveFolder(DataOptions.folder(line, json ? System.err : out));
-            CifarSplit test = Cifar10.readSplit(List.of(folder.resolve(Cifar10.TEST_FILE)));
-            report = Evaluator.evaluate(scoring, test, CifarClasses.NAMES,
-                    new ImageGeometry(CifarSplit.CHANNELS, CifarSplit.IMAGE_SIZE), settings);
+            ImageSplit test = Cifar10.readSplit(List.of(folder.resolve(Cifar10.TEST_FILE)));
+            report = Evaluator.evaluate(scoring, test, Cifar10.INFO.classes(), test.geometry(), settings);
         }
         if (json) {
             out.println(report.toJson());
@@ -114,7 +111,7 @@ final class EvalCommand implements Command {
         // Read first, so that a bad checkpoint is reported before any dataset download.
         TorchScorer.Loaded loaded = TorchScorer.Loaded.read(checkpoint);
         Path folder = Cifar10.resolveFolder(DataOptions.folder(line, json ? System.err : out));
-        CifarSplit test = Cifar10.readSplit(List.of(folder.resolve(Cifar10.TEST_FILE)));
+        ImageSplit test = Cifar10.readSplit(List.of(folder.resolve(Cifar10.TEST_FILE)));
         EvalReport report = TorchScorer.evaluate(loaded, test, device, batch, warmup, line.hasOption("tta"));
         if (json) {
             out.println(report.toJson());

@@ -1,13 +1,13 @@
 package dev.lightspeed.cli;
 
-import dev.lightspeed.data.CifarSplit;
+import dev.lightspeed.data.ImageSplit;
 import dev.lightspeed.export.ActivationCalibrator;
 import dev.lightspeed.export.Calibration;
 import dev.lightspeed.export.ExportOptions;
 import dev.lightspeed.export.ExportResult;
 import dev.lightspeed.export.OnnxExporter;
 import dev.lightspeed.export.Precision;
-import dev.lightspeed.infer.Pixels;
+import dev.lightspeed.data.Pixels;
 import dev.lightspeed.models.Checkpoint;
 import dev.lightspeed.models.ImageGeometry;
 import dev.lightspeed.models.InputError;
@@ -35,7 +35,7 @@ final class ModelExport {
     /** Reads the training split, only when an int8 export needs it (it may download the dataset). */
     @FunctionalInterface
     interface TrainingImages {
-        CifarSplit read() throws IOException;
+        ImageSplit read() throws IOException;
     }
 
     /**
@@ -48,7 +48,7 @@ final class ModelExport {
             TrainingImages trainingImages, OptionalInt requestedImages) throws IOException {
         Calibration calibration = null;
         if (options.precision() == Precision.INT8) {
-            CifarSplit train = trainingImages.read();
+            ImageSplit train = trainingImages.read();
             calibration = calibrate(checkpoint, train, calibrationImages(requestedImages, train.count()));
         }
         return OnnxExporter.export(checkpoint, out, options, calibration);
@@ -69,13 +69,13 @@ final class ModelExport {
         return requested.getAsInt();
     }
 
-    static Calibration calibrate(Checkpoint checkpoint, CifarSplit train, int images) {
+    static Calibration calibrate(Checkpoint checkpoint, ImageSplit train, int images) {
         return ActivationCalibrator.measure(checkpoint,
                 () -> spreadBatches(train, images, ImageGeometry.of(checkpoint.architecture())));
     }
 
     /** {@code images} images spread evenly over {@code split}, as pixel batches in [0, 1]. */
-    static Iterator<float[]> spreadBatches(CifarSplit split, int images, ImageGeometry geometry) {
+    static Iterator<float[]> spreadBatches(ImageSplit split, int images, ImageGeometry geometry) {
         if (images < 1 || images > split.count()) {
             throw new IllegalArgumentException("cannot pick " + images + " of " + split.count() + " images");
         }

@@ -1,7 +1,7 @@
 package dev.lightspeed.cli;
 
 import dev.lightspeed.infer.ClassProbability;
-import dev.lightspeed.infer.ImageLoader;
+import dev.lightspeed.data.ImageLoader;
 import dev.lightspeed.infer.Predictor;
 import dev.lightspeed.infer.ScoringSession;
 import dev.lightspeed.models.ImageGeometry;

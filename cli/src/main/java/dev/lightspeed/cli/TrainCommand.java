@@ -1,7 +1,7 @@
 package dev.lightspeed.cli;
 
 import dev.lightspeed.data.Cifar10;
-import dev.lightspeed.data.CifarDataset;
+import dev.lightspeed.data.Dataset;
 import dev.lightspeed.export.ExportOptions;
 import dev.lightspeed.export.ExportResult;
 import dev.lightspeed.export.Precision;
@@ -143,7 +143,7 @@ final class TrainCommand implements Command {
         ComputeDevice device = ComputeDevice.resolve(line.getOptionValue("device"), line.getOptionValue("precision"));
         int threads = Threads.configure(Arguments.intValue(line, "threads", 0, 0));
 
-        CifarDataset data = Cifar10.load(DataOptions.folder(line, out));
+        Dataset data = Cifar10.load(DataOptions.folder(line, out));
         Trainer.checkFits(recipe, data);
         // Output folders last: a run refused for bad input leaves nothing behind.
         List<RunOutput> outputs = new ArrayList<>();

@@ -1,6 +1,5 @@
 package dev.lightspeed.cli;
 
-import dev.lightspeed.data.ConsoleProgressBar;
 import dev.lightspeed.train.EpochMetrics;
 import dev.lightspeed.train.TrainingListener;
 

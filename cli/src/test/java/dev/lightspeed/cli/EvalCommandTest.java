@@ -2,9 +2,9 @@ package dev.lightspeed.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lightspeed.data.Cifar10;
 import dev.lightspeed.infer.ExecutionProvider;
 import dev.lightspeed.models.ArchitectureSpec;
-import dev.lightspeed.models.CifarClasses;
 import dev.lightspeed.models.Normalization;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -49,7 +49,7 @@ class EvalCommandTest {
         assertEquals(0, outcome.status(), outcome.err());
         assertTrue(outcome.out().contains("accuracy   "), outcome.out());
         assertTrue(outcome.out().matches("(?s).*accuracy +\\d+\\.\\d\\d % \\(\\d+ / 30\\).*"), outcome.out());
-        for (String name : CifarClasses.NAMES) {
+        for (String name : Cifar10.INFO.classes()) {
             assertTrue(outcome.out().contains("  " + name + " "), name + " missing from\n" + outcome.out());
         }
         assertTrue(outcome.out().contains("provider   cpu, 1 threads, batch 7"), outcome.out());
@@ -120,7 +120,7 @@ class EvalCommandTest {
         ArchitectureSpec hundred = new ArchitectureSpec(ArchitectureSpec.AIRBENCH94, 3, 32, 100, 2,
                 List.of(64, 256, 256), 3, 256, 1e-12, 0.4);
         Path checkpoint = OnnxCommandFixtures.checkpoint(folder, "hundred.safetensors", hundred,
-                OnnxCommandFixtures.numberedClasses(100), Normalization.cifar10());
+                OnnxCommandFixtures.numberedClasses(100), Cifar10.INFO.normalization());
         Path model = folder.resolve("hundred.onnx");
         assertEquals(0, run("export", "--checkpoint", checkpoint.toString(), "--out", model.toString()).status());
 

@@ -1,8 +1,7 @@
 package dev.lightspeed.cli;
 
+import dev.lightspeed.data.Cifar10;
 import dev.lightspeed.models.ArchitectureSpec;
-import dev.lightspeed.models.CifarClasses;
-import dev.lightspeed.models.Normalization;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -71,8 +70,8 @@ class ExportCommandTest {
     void checkpointOfUnknownArchitectureIsUsageError() throws Exception {
         ArchitectureSpec other = new ArchitectureSpec("resnet18", 3, 32, 10, 2, List.of(64, 256, 256), 3, 256,
                 1e-12, 0.4);
-        Path checkpoint = OnnxCommandFixtures.checkpoint(folder, "other.safetensors", other, CifarClasses.NAMES,
-                Normalization.cifar10());
+        Path checkpoint = OnnxCommandFixtures.checkpoint(folder, "other.safetensors", other, Cifar10.INFO.classes(),
+                Cifar10.INFO.normalization());
 
         OnnxCommandFixtures.Outcome outcome = run("export", "--checkpoint", checkpoint.toString(), "--out",
                 folder.resolve("m.onnx").toString());

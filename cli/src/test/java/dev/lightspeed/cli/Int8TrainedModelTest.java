@@ -1,7 +1,8 @@
 package dev.lightspeed.cli;
 
-import dev.lightspeed.data.CifarDataset;
-import dev.lightspeed.data.CifarSplit;
+import dev.lightspeed.data.Cifar10;
+import dev.lightspeed.data.Dataset;
+import dev.lightspeed.data.ImageSplit;
 import dev.lightspeed.export.ExportOptions;
 import dev.lightspeed.export.ExportResult;
 import dev.lightspeed.export.Precision;
@@ -50,7 +51,7 @@ class Int8TrainedModelTest {
     @Test
     void int8ScoresWithinToleranceOfFp32OnATrainedModel() throws Exception {
         Threads.configure(0);
-        CifarDataset data = new CifarDataset(patterned(500, 1), patterned(TEST_IMAGES, 2));
+        Dataset data = new Dataset(Cifar10.INFO, patterned(500, 1), patterned(TEST_IMAGES, 2));
         Recipe recipe = Presets.named("airbench94").with("epochs", "2").with("batch-size", "100")
                 .with("whitening-samples", "500").with("whiten-bias-epochs", "1");
         ComputeDevice fp32 = ComputeDevice.resolve("cpu", "fp32");
@@ -75,7 +76,7 @@ class Int8TrainedModelTest {
                 "fp32 " + floatReport.correct() + " vs int8 " + int8Report.correct() + " of " + TEST_IMAGES);
     }
 
-    private static EvalReport evaluate(Path model, Checkpoint checkpoint, CifarSplit test) {
+    private static EvalReport evaluate(Path model, Checkpoint checkpoint, ImageSplit test) {
         try (ScoringSession session = ScoringSession.open(model, SessionSettings.cpu())) {
             return Evaluator.evaluate(session, test, checkpoint.classes(),
                     ImageGeometry.of(checkpoint.architecture()), new EvalSettings(250, 0, false));
@@ -86,15 +87,15 @@ class Int8TrainedModelTest {
      * Images whose label shows in a tint of the class's own colour and in horizontal stripes of the class's own
      * period, under strong per-pixel noise, so that a network can learn them but not from any single pixel.
      */
-    private static CifarSplit patterned(int count, long seed) {
+    private static ImageSplit patterned(int count, long seed) {
         Random random = new Random(seed);
         int size = 32;
         int plane = size * size;
         byte[] images = new byte[count * 3 * plane];
-        byte[] labels = new byte[count];
+        int[] labels = new int[count];
         for (int i = 0; i < count; i++) {
             int label = random.nextInt(10);
-            labels[i] = (byte) label;
+            labels[i] = label;
             for (int c = 0; c < 3; c++) {
                 double tint = 20 * Math.sin(label * 2.1 + c * 1.7);
                 for (int y = 0; y < size; y++) {
@@ -107,6 +108,6 @@ class Int8TrainedModelTest {
                 }
             }
         }
-        return new CifarSplit(images, labels, count);
+        return new ImageSplit(images, labels, 3, size);
     }
 }

@@ -1,13 +1,13 @@
 package dev.lightspeed.cli;
 
 import dev.lightspeed.data.Cifar10;
-import dev.lightspeed.data.CifarDataset;
-import dev.lightspeed.data.CifarSplit;
+import dev.lightspeed.data.Dataset;
+import dev.lightspeed.data.ImageSplit;
 import dev.lightspeed.export.ExportOptions;
 import dev.lightspeed.export.OnnxExporter;
 import dev.lightspeed.infer.EvalSettings;
 import dev.lightspeed.infer.Evaluator;
-import dev.lightspeed.infer.Pixels;
+import dev.lightspeed.data.Pixels;
 import dev.lightspeed.infer.ScoringSession;
 import dev.lightspeed.infer.SessionSettings;
 import dev.lightspeed.models.Checkpoint;
@@ -62,7 +62,8 @@ class LibtorchOnnxParityTest {
         Threads.configure(0);
         Recipe recipe = Presets.named("airbench94").with("epochs", "2").with("batch-size", "100")
                 .with("whitening-samples", "300");
-        CifarDataset data = new CifarDataset(SyntheticData.randomSplit(300, 1), SyntheticData.randomSplit(100, 2));
+        Dataset data = SyntheticData.dataset(SyntheticData.randomSplit(300, 1),
+                SyntheticData.randomSplit(100, 2));
         Path run = dir.resolve("run");
         new Trainer(new TrainConfig(recipe, 3, FP32, false, 100, false), new TrainingListener() { }, () -> false)
                 .run(data, RunOutput.prepare(run));
@@ -73,7 +74,7 @@ class LibtorchOnnxParityTest {
     }
 
     /** Logits of the same images from libtorch fp32 and from ONNX Runtime, image after image. */
-    private static void assertSameScores(Path model, CifarSplit images, int ttaLevel) {
+    private static void assertSameScores(Path model, ImageSplit images, int ttaLevel) {
         Network network = Network.fromValues(checkpoint.architecture(), FP32, checkpoint.tensors());
         DeviceImages device = DeviceImages.upload(images, checkpoint.normalization(), FP32);
         float[] expected;
@@ -82,8 +83,8 @@ class LibtorchOnnxParityTest {
             expected = new float[(int) logits.numel()];
             ((FloatBuffer) logits.createBuffer()).get(expected);
         }
-        float[] pixels = new float[images.count() * CifarSplit.IMAGE_BYTES];
-        Pixels.toUnitRange(images.images(), CifarSplit.IMAGE_BYTES, 0, images.count(), pixels);
+        float[] pixels = new float[images.count() * images.imageBytes()];
+        Pixels.toUnitRange(images.images(), images.imageBytes(), 0, images.count(), pixels);
         float[] actual;
         try (ScoringSession session = ScoringSession.open(model, SessionSettings.cpu())) {
             actual = session.logits(pixels, images.count());
@@ -131,14 +132,14 @@ class LibtorchOnnxParityTest {
     void bothGraphsMatchLibtorchFp32OnRealTestImages() {
         String folder = System.getProperty("lightspeed.cifar10", System.getenv("LIGHTSPEED_CIFAR10"));
         assumeTrue(folder != null && Files.isDirectory(Path.of(folder)), "real CIFAR-10 not found; skipping");
-        CifarSplit real = Cifar10.load(Path.of(folder)).test().head(200);
+        ImageSplit real = Cifar10.load(Path.of(folder)).test().head(200);
         assertSameScores(plainModel, real, 0);
         assertSameScores(ttaModel, real, 2);
     }
 
     @Test
     void onnxRuntimeEvaluationOfTheExportGivesLibtorchFp32Accuracy() {
-        CifarSplit test = SyntheticData.randomSplit(100, 2);
+        ImageSplit test = SyntheticData.randomSplit(100, 2);
         Network network = Network.fromValues(checkpoint.architecture(), FP32, checkpoint.tensors());
         double libtorch = Evaluation.evaluate(network, DeviceImages.upload(test, checkpoint.normalization(), FP32), 0,
                 100).accuracy();

@@ -1,6 +1,6 @@
 package dev.lightspeed.cli;
 
-import dev.lightspeed.data.CifarSplit;
+import dev.lightspeed.data.ImageSplit;
 import dev.lightspeed.export.ExportOptions;
 import dev.lightspeed.export.ExportResult;
 import dev.lightspeed.export.Precision;
@@ -51,7 +51,7 @@ class ModelExportTest {
 
     @Test
     void calibrationBatchesHoldEveryKthImageAsPixelsInTheUnitRange() {
-        CifarSplit split = randomSplit(300, 1);
+        ImageSplit split = randomSplit(300, 1);
         List<float[]> batches = new ArrayList<>();
         Iterator<float[]> spread = ModelExport.spreadBatches(split, 150, CIFAR);
         spread.forEachRemaining(batches::add);
@@ -94,7 +94,7 @@ class ModelExportTest {
 
     @Test
     void imagesOfAnotherGeometryAreRefused() {
-        CifarSplit split = randomSplit(4, 2);
+        ImageSplit split = randomSplit(4, 2);
 
         InputError error = assertThrows(InputError.class,
                 () -> ModelExport.spreadBatches(split, 4, new ImageGeometry(1, 28)));
@@ -103,9 +103,9 @@ class ModelExportTest {
         assertFalse(error.getMessage().contains("\n"));
     }
 
-    private static CifarSplit randomSplit(int count, long seed) {
+    private static ImageSplit randomSplit(int count, long seed) {
         byte[] images = new byte[count * 3072];
         new Random(seed).nextBytes(images);
-        return new CifarSplit(images, new byte[count], count);
+        return new ImageSplit(images, new int[count], 3, 32);
     }
 }

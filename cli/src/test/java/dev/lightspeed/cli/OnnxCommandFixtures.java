@@ -1,10 +1,8 @@
 package dev.lightspeed.cli;
 
 import dev.lightspeed.data.Cifar10;
-import dev.lightspeed.data.CifarSplit;
 import dev.lightspeed.models.ArchitectureSpec;
 import dev.lightspeed.models.Checkpoint;
-import dev.lightspeed.models.CifarClasses;
 import dev.lightspeed.models.Normalization;
 import dev.lightspeed.models.Presets;
 import dev.lightspeed.models.TensorData;
@@ -45,7 +43,8 @@ final class OnnxCommandFixtures {
 
     /** An airbench94 checkpoint with random weights, saved as the trainer saves it. */
     static Path checkpoint(Path folder, String name) throws IOException {
-        return checkpoint(folder, name, ArchitectureSpec.airbench94(), CifarClasses.NAMES, Normalization.cifar10());
+        return checkpoint(folder, name, ArchitectureSpec.airbench94(), Cifar10.INFO.classes(),
+                Cifar10.INFO.normalization());
     }
 
     static Path checkpoint(Path folder, String name, ArchitectureSpec spec, List<String> classes,
@@ -73,7 +72,7 @@ final class OnnxCommandFixtures {
     static Path grayModel(Path folder) throws IOException {
         ArchitectureSpec gray28 = new ArchitectureSpec(ArchitectureSpec.AIRBENCH94, 1, 28, 10, 2,
                 List.of(64, 256, 256), 3, 256, 1e-12, 0.4);
-        Path checkpoint = checkpoint(folder, "gray28.safetensors", gray28, CifarClasses.NAMES,
+        Path checkpoint = checkpoint(folder, "gray28.safetensors", gray28, Cifar10.INFO.classes(),
                 new Normalization(List.of(0.5), List.of(0.25)));
         Path model = folder.resolve("gray28.onnx");
         Outcome export = run("export", "--checkpoint", checkpoint.toString(), "--out", model.toString());
@@ -98,12 +97,14 @@ final class OnnxCommandFixtures {
     static Path syntheticCifar(Path folder, int testImages) throws IOException {
         Path data = Files.createDirectories(folder.resolve("cifar10"));
         Random random = new Random(99);
+        // A record is a label byte and the image; its size follows from the reader's file size.
+        int recordBytes = Math.toIntExact(Cifar10.FILE_BYTES / Cifar10.RECORDS_PER_FILE);
         for (String file : Cifar10.ALL_FILES) {
             int records = file.equals(Cifar10.TEST_FILE) ? testImages : 2;
-            byte[] bytes = new byte[records * CifarSplit.RECORD_BYTES];
+            byte[] bytes = new byte[records * recordBytes];
             random.nextBytes(bytes);
             for (int r = 0; r < records; r++) {
-                bytes[r * CifarSplit.RECORD_BYTES] = (byte) (r % 10);
+                bytes[r * recordBytes] = (byte) (r % Cifar10.INFO.numClasses());
             }
             Files.write(data.resolve(file), bytes);
         }

@@ -1,6 +1,6 @@
 package dev.lightspeed.cli;
 
-import dev.lightspeed.models.CifarClasses;
+import dev.lightspeed.data.Cifar10;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -106,7 +106,7 @@ class PredictCommandTest {
         double previous = Double.MAX_VALUE;
         double sum = 0;
         while (matcher.find()) {
-            assertTrue(CifarClasses.NAMES.contains(matcher.group(1)), line);
+            assertTrue(Cifar10.INFO.classes().contains(matcher.group(1)), line);
             double percent = Double.parseDouble(matcher.group(2));
             assertTrue(percent <= previous, "falling probabilities: " + line);
             previous = percent;
@@ -115,7 +115,7 @@ class PredictCommandTest {
         }
         assertEquals(expectedClasses, found, line);
         assertTrue(sum <= 100.05, line);
-        if (expectedClasses == CifarClasses.NAMES.size()) {
+        if (expectedClasses == Cifar10.INFO.classes().size()) {
             assertEquals(100, sum, 0.5, line);
         }
     }

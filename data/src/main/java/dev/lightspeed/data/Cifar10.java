@@ -1,7 +1,9 @@
 package dev.lightspeed.data;
 
 import dev.lightspeed.models.Failures;
+import dev.lightspeed.models.DatasetInfo;
 import dev.lightspeed.models.InputError;
+import dev.lightspeed.models.Normalization;
 
 import java.io.FileInputStream;
 import java.io.IOException;
@@ -18,22 +20,36 @@ import java.util.stream.Stream;
 import static dev.lightspeed.data.UserMessages.FILE_LIST;
 import static dev.lightspeed.data.UserMessages.count;
 
-/** Finds, checks and reads the CIFAR-10 binary version (the six {@code .bin} files). */
+/**
+ * Finds, checks and reads the CIFAR-10 binary version (the six {@code .bin} files). The only place that knows
+ * CIFAR-10's shape: 32×32 RGB images, ten classes, its record format and its normalization.
+ */
 public final class Cifar10 {
+
+    private static final int IMAGE_SIZE = 32;
+    private static final int CHANNELS = 3;
+    private static final int IMAGE_BYTES = CHANNELS * IMAGE_SIZE * IMAGE_SIZE;
+    /** One label byte followed by the image, CHW. */
+    static final int RECORD_BYTES = 1 + IMAGE_BYTES;
+
+    /** Classes in label order, image shape, and the training-set statistics used by the speedrun references. */
+    public static final DatasetInfo INFO = new DatasetInfo("cifar10",
+            List.of("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"),
+            CHANNELS, IMAGE_SIZE,
+            new Normalization(List.of(0.4914, 0.4822, 0.4465), List.of(0.2470, 0.2435, 0.2616)));
 
     public static final List<String> TRAIN_FILES = List.of(
             "data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin", "data_batch_4.bin", "data_batch_5.bin");
     public static final String TEST_FILE = "test_batch.bin";
     /** Every data file, in the order checks report them. */
     public static final List<String> ALL_FILES = Stream.concat(TRAIN_FILES.stream(), Stream.of(TEST_FILE)).toList();
-    /** The class-name list that ships next to the data files; optional, the names are also in CifarClasses. */
+    /** The class-name list that ships next to the data files; optional, the names are also in {@link #INFO}. */
     public static final String META_FILE = "batches.meta.txt";
     /** The folder the official archive extracts to; accepted inside the folder the user points at. */
     public static final String ARCHIVE_FOLDER = "cifar-10-batches-bin";
 
     public static final int RECORDS_PER_FILE = 10_000;
-    public static final long FILE_BYTES = (long) RECORDS_PER_FILE * CifarSplit.RECORD_BYTES;
-    public static final int CLASS_COUNT = 10;
+    public static final long FILE_BYTES = (long) RECORDS_PER_FILE * RECORD_BYTES;
 
     /** The md5 sums published with the official files. */
     public static final Map<String, String> EXPECTED_MD5 = orderedMap(
@@ -52,12 +68,12 @@ public final class Cifar10 {
      * {@code cifar-10-batches-bin/} with them. Checks presence, sizes and labels (not checksums, which would cost
      * a second pass over 180 MB on every start).
      */
-    public static CifarDataset load(Path dir) {
+    public static Dataset load(Path dir) {
         Path folder = resolveFolder(dir);
         requireExactSizes(folder);
-        CifarSplit train = readSplit(TRAIN_FILES.stream().map(folder::resolve).toList());
-        CifarSplit test = readSplit(List.of(folder.resolve(TEST_FILE)));
-        return new CifarDataset(train, test);
+        ImageSplit train = readSplit(TRAIN_FILES.stream().map(folder::resolve).toList());
+        ImageSplit test = readSplit(List.of(folder.resolve(TEST_FILE)));
+        return new Dataset(INFO, train, test);
     }
 
     /** The folder that actually holds the six files: {@code dir} itself or its {@code cifar-10-batches-bin/}. */
@@ -138,28 +154,28 @@ public final class Cifar10 {
      * Reads the records of {@code files}, in order, into one split. Each file may hold any whole number of
      * records (tests use small files); labels outside 0-9 are rejected with the file and record named.
      */
-    public static CifarSplit readSplit(List<Path> files) {
+    public static ImageSplit readSplit(List<Path> files) {
         long totalRecords = 0;
         long largestFile = 0;
         List<Integer> recordsPerFile = new ArrayList<>(files.size());
         for (Path file : files) {
             long size = sizeOf(file);
-            if (size % CifarSplit.RECORD_BYTES != 0) {
+            if (size % RECORD_BYTES != 0) {
                 throw new InputError(file + " is not a CIFAR-10 binary file: " + count(size)
-                        + " bytes is not a whole number of " + count(CifarSplit.RECORD_BYTES)
+                        + " bytes is not a whole number of " + count(RECORD_BYTES)
                         + "-byte records; delete it and run with --download");
             }
-            recordsPerFile.add(Math.toIntExact(size / CifarSplit.RECORD_BYTES));
-            totalRecords += size / CifarSplit.RECORD_BYTES;
+            recordsPerFile.add(Math.toIntExact(size / RECORD_BYTES));
+            totalRecords += size / RECORD_BYTES;
             largestFile = Math.max(largestFile, size);
         }
-        if (totalRecords * CifarSplit.IMAGE_BYTES > Integer.MAX_VALUE - 8) {
+        if (totalRecords * IMAGE_BYTES > Integer.MAX_VALUE - 8) {
             throw new InputError("the files " + files + " hold " + count(totalRecords)
                     + " images, more than fit in one split; pass the CIFAR-10 files only");
         }
         int total = Math.toIntExact(totalRecords);
-        byte[] images = new byte[total * CifarSplit.IMAGE_BYTES];
-        byte[] labels = new byte[total];
+        byte[] images = new byte[total * IMAGE_BYTES];
+        int[] labels = new int[total];
         // One buffer sized for the largest file, reused, so each file costs a single read call.
         byte[] buffer = new byte[Math.toIntExact(largestFile)];
         int imageIndex = 0;
@@ -169,13 +185,12 @@ public final class Cifar10 {
             readWholeFile(file, buffer, records);
             requireValidLabels(file, buffer, records);
             for (int record = 0; record < records; record++, imageIndex++) {
-                int offset = record * CifarSplit.RECORD_BYTES;
-                labels[imageIndex] = buffer[offset];
-                System.arraycopy(buffer, offset + 1, images, imageIndex * CifarSplit.IMAGE_BYTES,
-                        CifarSplit.IMAGE_BYTES);
+                int offset = record * RECORD_BYTES;
+                labels[imageIndex] = Byte.toUnsignedInt(buffer[offset]);
+                System.arraycopy(buffer, offset + 1, images, imageIndex * IMAGE_BYTES, IMAGE_BYTES);
             }
         }
-        return new CifarSplit(images, labels, total);
+        return new ImageSplit(images, labels, CHANNELS, IMAGE_SIZE);
     }
 
     private static List<String> presentFiles(Path folder) {
@@ -225,7 +240,7 @@ public final class Cifar10 {
     }
 
     private static void readWholeFile(Path file, byte[] buffer, int records) {
-        int length = records * CifarSplit.RECORD_BYTES;
+        int length = records * RECORD_BYTES;
         // FileInputStream rather than Files.newInputStream: a channel stream would stage each 30 MB read through a
         // thread-cached direct buffer that is never released.
         try (InputStream in = new FileInputStream(file.toFile())) {
@@ -241,10 +256,10 @@ public final class Cifar10 {
 
     private static void requireValidLabels(Path file, byte[] records, int recordCount) {
         for (int record = 0; record < recordCount; record++) {
-            int label = Byte.toUnsignedInt(records[record * CifarSplit.RECORD_BYTES]);
-            if (label >= CLASS_COUNT) {
+            int label = Byte.toUnsignedInt(records[record * RECORD_BYTES]);
+            if (label >= INFO.numClasses()) {
                 throw new InputError(file + " record " + record + " has label " + label + ", expected 0-"
-                        + (CLASS_COUNT - 1) + "; the file is corrupt, delete it and run with --download");
+                        + (INFO.numClasses() - 1) + "; the file is corrupt, delete it and run with --download");
             }
         }
     }

@@ -81,7 +81,7 @@ class Cifar10DownloadTest {
         assertEquals(archive.length, last[0]);
         assertEquals(archive.length, last[1]);
 
-        CifarSplit train = Cifar10.readSplit(Cifar10.TRAIN_FILES.stream().map(target::resolve).toList());
+        ImageSplit train = Cifar10.readSplit(Cifar10.TRAIN_FILES.stream().map(target::resolve).toList());
         assertEquals(5 * RECORDS_PER_FILE, train.count());
         assertEquals(SyntheticCifar.label(SyntheticCifar.globalIndex(4, 2)), train.label(4 * RECORDS_PER_FILE + 2));
     }

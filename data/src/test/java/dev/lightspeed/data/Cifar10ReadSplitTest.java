@@ -29,7 +29,7 @@ class Cifar10ReadSplitTest {
         Files.write(first, SyntheticCifar.records(100, 3));
         Files.write(second, SyntheticCifar.records(500, 4));
 
-        CifarSplit split = Cifar10.readSplit(List.of(first, second));
+        ImageSplit split = Cifar10.readSplit(List.of(first, second));
 
         assertEquals(7, split.count());
         assertEquals(7 * 3072, split.images().length);
@@ -54,10 +54,10 @@ class Cifar10ReadSplitTest {
         byte[] records = SyntheticCifar.records(globalIndex(2, 0), 5);
         Files.write(file, records);
 
-        CifarSplit split = Cifar10.readSplit(List.of(file));
+        ImageSplit split = Cifar10.readSplit(List.of(file));
 
         for (int k = 0; k < 5; k++) {
-            assertEquals(records[k * 3073], split.labels()[k]);
+            assertEquals(Byte.toUnsignedInt(records[k * 3073]), split.labels()[k]);
             for (int b = 0; b < 3072; b++) {
                 if (records[k * 3073 + 1 + b] != split.images()[k * 3072 + b]) {
                     throw new AssertionError("image " + k + " byte " + b + " differs");

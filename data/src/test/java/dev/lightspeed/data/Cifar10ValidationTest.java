@@ -97,7 +97,7 @@ class Cifar10ValidationTest {
         assertEquals(extracted, Cifar10.resolveFolder(dir));
         assertDoesNotThrow(() -> Cifar10.validate(dir));
         assertFalse(Cifar10.holdsNoDataFiles(dir));
-        CifarDataset dataset = Cifar10.load(dir);
+        Dataset dataset = Cifar10.load(dir);
 
         assertEquals(50_000, dataset.train().count());
         assertEquals(10_000, dataset.test().count());

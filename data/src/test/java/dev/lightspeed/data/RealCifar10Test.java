@@ -1,10 +1,13 @@
 package dev.lightspeed.data;
 
+import dev.lightspeed.models.Normalization;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -23,17 +26,60 @@ class RealCifar10Test {
         Assumptions.assumeTrue(folder != null, "real CIFAR-10 not present; set -Dlightspeed.cifar10 or "
                 + DataLocation.ENVIRONMENT_VARIABLE);
 
-        CifarDataset dataset = Cifar10.load(folder);
+        Dataset dataset = Cifar10.load(folder);
 
         assertEquals(50_000, dataset.train().count());
         assertEquals(10_000, dataset.test().count());
+        assertEquals(Cifar10.INFO, dataset.info());
         assertArrayEquals(filled(10, 5_000), classCounts(dataset.train()));
         assertArrayEquals(filled(10, 1_000), classCounts(dataset.test()));
         assertDoesNotThrow(() -> Cifar10.validate(folder));
         assertDoesNotThrow(() -> Cifar10.verifyChecksums(folder));
     }
 
-    private static Path realDataFolder() {
+    @Test
+    void normalizationIsTheTrainingSetsPerChannelMeanAndStd() {
+        Path folder = realDataFolder();
+        Assumptions.assumeTrue(folder != null, "real CIFAR-10 not present; set -Dlightspeed.cifar10 or "
+                + DataLocation.ENVIRONMENT_VARIABLE);
+        ImageSplit train = Cifar10.load(folder).train();
+
+        Normalization normalization = Cifar10.INFO.normalization();
+        for (int channel = 0; channel < train.channels(); channel++) {
+            long sum = 0;
+            long sumOfSquares = 0;
+            for (int image = 0; image < train.count(); image++) {
+                int from = image * train.imageBytes() + channel * train.planeBytes();
+                for (int i = from; i < from + train.planeBytes(); i++) {
+                    int value = Byte.toUnsignedInt(train.images()[i]);
+                    sum += value;
+                    sumOfSquares += (long) value * value;
+                }
+            }
+            double n = (double) train.count() * train.planeBytes();
+            double mean = sum / n / 255;
+            double std = Math.sqrt(sumOfSquares / n / (255.0 * 255) - mean * mean);
+            // The published constants are rounded to four decimals.
+            assertEquals(mean, normalization.mean().get(channel), 1e-4, "mean of channel " + channel);
+            assertEquals(std, normalization.std().get(channel), 1e-4, "std of channel " + channel);
+        }
+    }
+
+    @Test
+    void classNamesAreThoseOfTheMetaFile() throws IOException {
+        Path folder = realDataFolder();
+        Assumptions.assumeTrue(folder != null, "real CIFAR-10 not present; set -Dlightspeed.cifar10 or "
+                + DataLocation.ENVIRONMENT_VARIABLE);
+        Path meta = Cifar10.resolveFolder(folder).resolve(Cifar10.META_FILE);
+        Assumptions.assumeTrue(Files.isRegularFile(meta), meta + " is absent (it is optional)");
+
+        List<String> names = Files.readAllLines(meta).stream().filter(line -> !line.isBlank()).toList();
+
+        assertEquals(names, Cifar10.INFO.classes());
+    }
+
+    /** The real CIFAR-10 folder, or null when this machine has none. */
+    static Path realDataFolder() {
         return Stream.of(System.getProperty("lightspeed.cifar10"), System.getenv(DataLocation.ENVIRONMENT_VARIABLE))
                 .filter(value -> value != null && !value.isBlank())
                 .map(Path::of)
@@ -42,9 +88,9 @@ class RealCifar10Test {
                 .orElse(null);
     }
 
-    private static int[] classCounts(CifarSplit split) {
-        int[] counts = new int[10];
-        for (byte label : split.labels()) {
+    private static int[] classCounts(ImageSplit split) {
+        int[] counts = new int[Cifar10.INFO.numClasses()];
+        for (int label : split.labels()) {
             counts[label]++;
         }
         return counts;

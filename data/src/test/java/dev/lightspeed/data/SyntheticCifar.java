@@ -7,7 +7,7 @@ import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.RandomAccessFile;
-import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -35,7 +35,7 @@ final class SyntheticCifar {
     }
 
     static int label(int globalIndex) {
-        return Math.floorMod(globalIndex * 3 + 1, 10);
+        return Math.floorMod(globalIndex * 3 + 1, Cifar10.INFO.numClasses());
     }
 
     /** Pixel value at {@code position} (0-1023) of {@code channel}; the channel term tells R, G and B apart. */
@@ -44,14 +44,16 @@ final class SyntheticCifar {
     }
 
     static byte[] records(int firstGlobalIndex, int count) {
-        byte[] bytes = new byte[count * CifarSplit.RECORD_BYTES];
+        int channels = Cifar10.INFO.channels();
+        int planeBytes = Cifar10.INFO.imageSize() * Cifar10.INFO.imageSize();
+        byte[] bytes = new byte[count * Cifar10.RECORD_BYTES];
         for (int i = 0; i < count; i++) {
             int index = firstGlobalIndex + i;
-            int offset = i * CifarSplit.RECORD_BYTES;
+            int offset = i * Cifar10.RECORD_BYTES;
             bytes[offset] = (byte) label(index);
-            for (int channel = 0; channel < CifarSplit.CHANNELS; channel++) {
-                for (int position = 0; position < CifarSplit.PLANE_BYTES; position++) {
-                    bytes[offset + 1 + channel * CifarSplit.PLANE_BYTES + position] =
+            for (int channel = 0; channel < channels; channel++) {
+                for (int position = 0; position < planeBytes; position++) {
+                    bytes[offset + 1 + channel * planeBytes + position] =
                             (byte) pixel(index, channel, position);
                 }
             }
@@ -82,21 +84,9 @@ final class SyntheticCifar {
     /** Overwrites one label byte in place, e.g. to plant an invalid label. */
     static void setLabel(Path file, int record, int label) throws IOException {
         try (RandomAccessFile out = new RandomAccessFile(file.toFile(), "rw")) {
-            out.seek((long) record * CifarSplit.RECORD_BYTES);
+            out.seek((long) record * Cifar10.RECORD_BYTES);
             out.write(label);
         }
-    }
-
-    static Map<String, String> md5s(Path folder) {
-        Map<String, String> sums = new LinkedHashMap<>();
-        for (String name : FILES) {
-            try {
-                sums.put(name, Md5.ofFile(folder.resolve(name)));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-        return sums;
     }
 
     /** A {@code .tar.gz} holding {@code entries} (path inside the archive to content), in order. */
@@ -122,7 +112,8 @@ final class SyntheticCifar {
         for (int f = 0; f < FILES.size(); f++) {
             entries.put("cifar-10-batches-bin/" + FILES.get(f), records(globalIndex(f, 0), recordsPerFile));
         }
-        entries.put("cifar-10-batches-bin/batches.meta.txt", "airplane\nautomobile\n".getBytes());
+        entries.put("cifar-10-batches-bin/batches.meta.txt",
+                (String.join("\n", Cifar10.INFO.classes()) + "\n").getBytes(StandardCharsets.UTF_8));
         entries.put("cifar-10-batches-bin/readme.html", "<html></html>".getBytes());
         return entries;
     }

@@ -9,7 +9,6 @@ import dev.lightspeed.export.onnx.TensorShapeProto;
 import dev.lightspeed.export.onnx.ValueInfoProto;
 import dev.lightspeed.models.ArchitectureSpec;
 import dev.lightspeed.models.Checkpoint;
-import dev.lightspeed.models.CifarClasses;
 import dev.lightspeed.models.InputError;
 import dev.lightspeed.models.OnnxContract;
 import dev.lightspeed.models.TensorData;
@@ -90,10 +89,10 @@ class OnnxExporterTest {
         Map<String, String> meta = metadata(plain);
         ObjectMapper json = new ObjectMapper();
 
-        assertEquals(CifarClasses.NAMES, OnnxContract.parseClasses(meta.get(OnnxContract.KEY_CLASSES)));
+        assertEquals(CHECKPOINT.classes(), OnnxContract.parseClasses(meta.get(OnnxContract.KEY_CLASSES)));
         JsonNode normalization = json.readTree(meta.get(OnnxContract.KEY_NORMALIZATION));
-        assertEquals(0.4914, normalization.get("mean").get(0).asDouble());
-        assertEquals(0.2616, normalization.get("std").get(2).asDouble());
+        assertEquals(CHECKPOINT.normalization().mean().get(0).doubleValue(), normalization.get("mean").get(0).asDouble());
+        assertEquals(CHECKPOINT.normalization().std().get(2).doubleValue(), normalization.get("std").get(2).asDouble());
         assertEquals("airbench94", meta.get(OnnxContract.KEY_PRESET));
         JsonNode architecture = json.readTree(meta.get(OnnxContract.KEY_ARCHITECTURE));
         assertEquals("airbench94", architecture.get("name").asText());

@@ -2,7 +2,6 @@ package dev.lightspeed.export;
 
 import dev.lightspeed.models.ArchitectureSpec;
 import dev.lightspeed.models.Checkpoint;
-import dev.lightspeed.models.CifarClasses;
 import dev.lightspeed.models.Normalization;
 import dev.lightspeed.models.Presets;
 import dev.lightspeed.models.TensorData;
@@ -34,15 +33,15 @@ public final class RandomCheckpoints {
             long[] shape = entry.getValue();
             tensors.put(name, new TensorData(shape, values(name, shape, spec, random)));
         }
-        List<String> classes = spec.numClasses() == CifarClasses.NAMES.size() ? CifarClasses.NAMES : numbered(spec);
-        return new Checkpoint(spec, Presets.named(Presets.DEFAULT), classes, Normalization.cifar10(), seed, 8,
+        return new Checkpoint(spec, Presets.named(Presets.DEFAULT), numbered(spec), normalization(spec), seed, 8,
                 0.9401, 2, tensors);
     }
 
-    /** Random pixels in [0, 1], NCHW. */
+    /** Random pixels in [0, 1], NCHW, shaped for {@link #airbench94}. */
     public static float[] images(int count, long seed) {
+        ArchitectureSpec spec = ArchitectureSpec.airbench94();
         Random random = new Random(seed);
-        float[] images = new float[count * 3 * 32 * 32];
+        float[] images = new float[count * spec.inputChannels() * spec.imageSize() * spec.imageSize()];
         for (int i = 0; i < images.length; i++) {
             images[i] = random.nextFloat();
         }
@@ -76,6 +75,17 @@ public final class RandomCheckpoints {
             names.add("class" + i);
         }
         return names;
+    }
+
+    /** A different mean and deviation per channel, so that a channel mix-up shows. */
+    private static Normalization normalization(ArchitectureSpec spec) {
+        List<Double> mean = new ArrayList<>();
+        List<Double> std = new ArrayList<>();
+        for (int c = 0; c < spec.inputChannels(); c++) {
+            mean.add(0.45 + 0.02 * c);
+            std.add(0.22 + 0.03 * c);
+        }
+        return new Normalization(mean, std);
     }
 
     /** The same checkpoint with one tensor replaced. */

@@ -1,6 +1,7 @@
 package dev.lightspeed.infer;
 
-import dev.lightspeed.data.CifarSplit;
+import dev.lightspeed.data.ImageSplit;
+import dev.lightspeed.data.Pixels;
 import dev.lightspeed.models.ImageGeometry;
 import dev.lightspeed.models.InputError;
 import dev.lightspeed.models.report.ClassTally;
@@ -25,7 +26,7 @@ public final class Evaluator {
      * @throws InputError when the model's classes or images are not the data's, the split is empty, or TTA views
      *                    are asked of a model whose graph already computes TTA
      */
-    public static EvalReport evaluate(ScoringSession session, CifarSplit split, List<String> classes,
+    public static EvalReport evaluate(ScoringSession session, ImageSplit split, List<String> classes,
             ImageGeometry geometry, EvalSettings settings) {
         ModelInfo model = session.info();
         checkFits(model, classes, geometry);

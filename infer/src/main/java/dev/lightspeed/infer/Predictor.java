@@ -1,5 +1,7 @@
 package dev.lightspeed.infer;
 
+import dev.lightspeed.data.ImageLoader;
+
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

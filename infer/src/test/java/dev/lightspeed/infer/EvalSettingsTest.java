@@ -1,11 +1,11 @@
 package dev.lightspeed.infer;
 
-import dev.lightspeed.models.CifarClasses;
 import dev.lightspeed.models.ImageGeometry;
 import dev.lightspeed.models.InputError;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -24,7 +24,7 @@ class EvalSettingsTest {
     }
 
     private static ModelInfo model(int ttaLevel) {
-        return new ModelInfo(Path.of("m.onnx"), "image", "logits", new ImageGeometry(3, 32), CifarClasses.NAMES, true,
+        return new ModelInfo(Path.of("m.onnx"), "image", "logits", new ImageGeometry(3, 32), List.of("a", "b", "c"), true,
                 ttaLevel, "", "fp32");
     }
 }

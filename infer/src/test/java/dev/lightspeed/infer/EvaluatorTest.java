@@ -1,6 +1,6 @@
 package dev.lightspeed.infer;
 
-import dev.lightspeed.data.CifarSplit;
+import dev.lightspeed.data.ImageSplit;
 import dev.lightspeed.models.ImageGeometry;
 import dev.lightspeed.models.InputError;
 import dev.lightspeed.models.OnnxContract;
@@ -51,17 +51,17 @@ class EvaluatorTest {
     @Test
     void accuracyPerClassCountsAndTimingsFollowTheLabels() {
         // The first 13 labels are what the model predicts, the rest are wrong on purpose.
-        byte[] labels = new byte[IMAGES];
+        int[] labels = new int[IMAGES];
         int[] expectedCorrect = new int[10];
         int[] expectedTotal = new int[10];
         for (int i = 0; i < IMAGES; i++) {
             int predicted = model.predicted(pixels, i);
-            labels[i] = (byte) (i < 13 ? predicted : (predicted + 1 + i % 9) % 10);
+            labels[i] = (i < 13 ? predicted : (predicted + 1 + i % 9) % 10);
             expectedTotal[labels[i]]++;
             expectedCorrect[labels[i]] += i < 13 ? 1 : 0;
         }
 
-        EvalReport report = evaluate(model.file(), new CifarSplit(images, labels, IMAGES), CLASSES,
+        EvalReport report = evaluate(model.file(), new ImageSplit(images, labels, RGB32.channels(), RGB32.size()), CLASSES,
                 new EvalSettings(6, 1, false));
 
         assertEquals(IMAGES, report.images());
@@ -89,7 +89,7 @@ class EvaluatorTest {
 
     @Test
     void batchIsCappedAtTheSplit() {
-        EvalReport report = evaluate(model.file(), new CifarSplit(images, new byte[IMAGES], IMAGES), CLASSES,
+        EvalReport report = evaluate(model.file(), new ImageSplit(images, new int[IMAGES], RGB32.channels(), RGB32.size()), CLASSES,
                 new EvalSettings(1000, 0, false));
 
         assertEquals(IMAGES, report.batchSize());
@@ -128,7 +128,7 @@ class EvaluatorTest {
     void modelWhoseGraphComputesTtaIsScoredAsIsAndRefusesFedViews() {
         TestModels.Linear tta = TestModels.linear(folder, "tta.onnx", RGB32, 10,
                 Map.of(OnnxContract.KEY_TTA_LEVEL, "2"));
-        CifarSplit split = new CifarSplit(images, new byte[IMAGES], IMAGES);
+        ImageSplit split = new ImageSplit(images, new int[IMAGES], RGB32.channels(), RGB32.size());
 
         assertEquals(TtaMode.IN_GRAPH, evaluate(tta.file(), split, CLASSES, new EvalSettings(8, 0, false)).tta());
         InputError error = assertThrows(InputError.class,
@@ -161,7 +161,7 @@ class EvaluatorTest {
     }
 
     private static void assertRefused(Path file, List<String> classes, ImageGeometry geometry, String expected) {
-        CifarSplit split = new CifarSplit(images, new byte[IMAGES], IMAGES);
+        ImageSplit split = new ImageSplit(images, new int[IMAGES], RGB32.channels(), RGB32.size());
         try (ScoringSession session = ScoringSession.open(file, SessionSettings.cpu())) {
             InputError error = assertThrows(InputError.class,
                     () -> Evaluator.evaluate(session, split, classes, geometry, EvalSettings.defaults()));
@@ -170,7 +170,7 @@ class EvaluatorTest {
         }
     }
 
-    private static EvalReport evaluate(Path file, CifarSplit split, List<String> classes, EvalSettings settings) {
+    private static EvalReport evaluate(Path file, ImageSplit split, List<String> classes, EvalSettings settings) {
         try (ScoringSession session = ScoringSession.open(file, SessionSettings.cpu())) {
             return Evaluator.evaluate(session, split, classes, RGB32, settings);
         }

@@ -13,11 +13,6 @@ public record Normalization(List<Double> mean, List<Double> std) {
         }
     }
 
-    /** The CIFAR-10 training-set statistics used by the speedrun references. */
-    public static Normalization cifar10() {
-        return new Normalization(List.of(0.4914, 0.4822, 0.4465), List.of(0.2470, 0.2435, 0.2616));
-    }
-
     public int channels() {
         return mean.size();
     }

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +29,17 @@ class CheckpointTest {
             }
             tensors.put(e.getKey(), new TensorData(e.getValue(), v));
         }
-        return new Checkpoint(spec, Presets.named("airbench94"), CifarClasses.NAMES, Normalization.cifar10(), 17, 8,
+        List<String> classes = new ArrayList<>();
+        List<Double> means = new ArrayList<>();
+        List<Double> stds = new ArrayList<>();
+        for (int c = 0; c < spec.numClasses(); c++) {
+            classes.add("class " + c);
+        }
+        for (int channel = 0; channel < spec.inputChannels(); channel++) {
+            means.add(0.4 + 0.01 * channel);
+            stds.add(0.2 + 0.02 * channel);
+        }
+        return new Checkpoint(spec, Presets.named("airbench94"), classes, new Normalization(means, stds), 17, 8,
                 0.9412, 2, tensors);
     }
 
@@ -117,8 +128,11 @@ class CheckpointTest {
         assertEquals(new Recipe("airbench94", narrow, 1, 100, 1.0, 0.2, 0.24, 0.6, 3, 0.053, 0.67, 0.85, 2e-6, 1,
                 200, 5e-4, 2, true, 2), v1.recipe());
         assertEquals(preset.filterLr(), v1.recipe().filterLr());
-        assertEquals(CifarClasses.NAMES, v1.classes());
-        assertEquals(Normalization.cifar10(), v1.normalization());
+        // As the fixture's writer stored them: the names and statistics of the dataset it stood in for.
+        assertEquals(List.of("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship",
+                "truck"), v1.classes());
+        assertEquals(new Normalization(List.of(0.4914, 0.4822, 0.4465), List.of(0.2470, 0.2435, 0.2616)),
+                v1.normalization());
         assertEquals(5, v1.seed());
         assertEquals(1, v1.epoch());
         assertEquals(0.15, v1.accuracy());

@@ -99,7 +99,7 @@ public final class Augmentation {
             Tensor index = Tensors.fromHost(idx, device);
             int dy = s / shifts;
             int dx = s % shifts;
-            // Narrow first: the gather then copies only the unpadded window, not the padded image.
+            // Narrow first: the gather then copies only the image-sized window, not the padded image.
             out.index_copy_(0, index, padded.narrow(2, dy, side).narrow(3, dx, side).index_select(0, index));
         }
         return out;

@@ -1,6 +1,6 @@
 package dev.lightspeed.train;
 
-import dev.lightspeed.data.CifarSplit;
+import dev.lightspeed.data.ImageSplit;
 import dev.lightspeed.models.Normalization;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
@@ -22,16 +22,20 @@ public final class DeviceImages {
         this.count = count;
     }
 
-    public static DeviceImages upload(CifarSplit split, Normalization normalization, ComputeDevice device) {
+    public static DeviceImages upload(ImageSplit split, Normalization normalization, ComputeDevice device) {
+        if (normalization.channels() != split.channels()) {
+            throw new IllegalArgumentException("a normalization of " + normalization.channels()
+                    + " channels cannot apply to " + split.imageShape() + " images");
+        }
         try (NoGradGuard noGrad = new NoGradGuard()) {
-            int side = CifarSplit.IMAGE_SIZE;
-            Tensor bytes = Tensor.create(split.images(), false, split.count(), CifarSplit.CHANNELS, side, side)
+            int side = split.imageSize();
+            Tensor bytes = Tensor.create(split.images(), false, split.count(), split.channels(), side, side)
                     .to(device.device(), ScalarType.Float);
             Tensor mean = tensorOf(normalization.mean(), device);
             Tensor std = tensorOf(normalization.std(), device);
             Tensor normalized = bytes.div(Tensors.scalar(255)).sub(mean).div(std)
                     .to(device.computeType()).contiguous(MemoryFormat.ChannelsLast);
-            Tensor labels = Tensor.create(split.labels(), false, split.count()).to(device.device(), ScalarType.Long);
+            Tensor labels = Tensor.create(split.labels(), split.count()).to(device.device(), ScalarType.Long);
             return new DeviceImages(normalized, labels, split.count());
         }
     }

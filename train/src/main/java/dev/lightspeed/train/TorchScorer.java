@@ -1,6 +1,6 @@
 package dev.lightspeed.train;
 
-import dev.lightspeed.data.CifarSplit;
+import dev.lightspeed.data.ImageSplit;
 import dev.lightspeed.models.Checkpoint;
 import dev.lightspeed.models.report.ClassTally;
 import dev.lightspeed.models.report.EvalReport;
@@ -35,7 +35,7 @@ public final class TorchScorer {
         }
     }
 
-    public static EvalReport evaluate(Loaded loaded, CifarSplit test, ComputeDevice device, int batchSize,
+    public static EvalReport evaluate(Loaded loaded, ImageSplit test, ComputeDevice device, int batchSize,
             int warmupBatches, boolean tta) {
         long start = System.nanoTime();
         Checkpoint checkpoint = loaded.checkpoint();

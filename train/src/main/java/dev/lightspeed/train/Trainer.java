@@ -1,8 +1,9 @@
 package dev.lightspeed.train;
 
-import dev.lightspeed.data.CifarDataset;
+import dev.lightspeed.data.Dataset;
+import dev.lightspeed.models.ArchitectureSpec;
 import dev.lightspeed.models.Checkpoint;
-import dev.lightspeed.models.CifarClasses;
+import dev.lightspeed.models.DatasetInfo;
 import dev.lightspeed.models.InputError;
 import dev.lightspeed.models.Normalization;
 import dev.lightspeed.models.Recipe;
@@ -57,7 +58,17 @@ public final class Trainer {
     }
 
     /** Refuses a recipe that cannot run on this dataset, before any time is spent. */
-    public static void checkFits(Recipe recipe, CifarDataset data) {
+    public static void checkFits(Recipe recipe, Dataset data) {
+        ArchitectureSpec network = recipe.architecture();
+        DatasetInfo info = data.info();
+        if (network.inputChannels() != info.channels() || network.imageSize() != info.imageSize()
+                || network.numClasses() != info.numClasses()) {
+            throw new InputError("the " + recipe.preset() + " recipe's network takes "
+                    + DatasetInfo.imageShape(network.inputChannels(), network.imageSize()) + " images in "
+                    + network.numClasses() + " classes, but " + info.name() + " has " + info.imageShape()
+                    + " images in " + info.numClasses() + " classes; choose a recipe whose architecture matches "
+                    + info.name());
+        }
         int trainCount = data.train().count();
         if (recipe.batchSize() > trainCount) {
             throw new InputError("batch-size " + recipe.batchSize() + " is larger than the training set ("
@@ -65,10 +76,10 @@ public final class Trainer {
         }
     }
 
-    public Result run(CifarDataset data, RunOutput output) throws IOException {
+    public Result run(Dataset data, RunOutput output) throws IOException {
         checkFits(recipe, data);
         int trainCount = data.train().count();
-        Normalization normalization = Normalization.cifar10();
+        Normalization normalization = data.info().normalization();
         PhaseTimer timer = new PhaseTimer(device, config.profile());
         long runStart = System.nanoTime();
 
@@ -140,7 +151,7 @@ public final class Trainer {
                         plain.loss(), plain.accuracy(), tta, epochTrain, (System.nanoTime() - runStart) / 1e9,
                         seen / epochTrain, ResidentMemory.peakBytes(), timer.secondsByPhase());
                 rows.add(row);
-                Checkpoint checkpoint = new Checkpoint(recipe.architecture(), recipe, CifarClasses.NAMES,
+                Checkpoint checkpoint = new Checkpoint(recipe.architecture(), recipe, data.info().classes(),
                         normalization, config.seed(), epoch + 1, last ? tta : plain.accuracy(),
                         last ? recipe.ttaLevel() : 0, network.snapshot());
                 output.writeCheckpoint(checkpoint, optimization.state(), (epoch + 1) * stepsPerEpoch);

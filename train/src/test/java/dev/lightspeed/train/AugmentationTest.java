@@ -1,6 +1,6 @@
 package dev.lightspeed.train;
 
-import dev.lightspeed.models.Normalization;
+import dev.lightspeed.data.Cifar10;
 import dev.lightspeed.models.Presets;
 import dev.lightspeed.models.Recipe;
 import org.bytedeco.pytorch.DoubleOptional;
@@ -25,10 +25,11 @@ class AugmentationTest {
 
     @Test
     void everyAugmentedImageIsAShiftedViewOfTheBaseImageAndFlipsAlternate() {
-        DeviceImages train = DeviceImages.upload(SyntheticData.randomSplit(40, 1), Normalization.cifar10(), CPU);
+        DeviceImages train = DeviceImages.upload(SyntheticData.randomSplit(40, 1), Cifar10.INFO.normalization(), CPU);
         Recipe recipe = Presets.named("airbench94");
         Augmentation augmentation = new Augmentation(train, recipe, 5, CPU);
         Tensor padded = torch.pad(train.images(), new long[] {2, 2, 2, 2}, "reflect", new DoubleOptional());
+        long side = train.images().size(2);
         int[] flippedOnEven = new int[40];
         for (int epoch = 0; epoch < 2; epoch++) {
             Tensor images = augmentation.epochImages(epoch);
@@ -39,7 +40,7 @@ class AugmentationTest {
                 boolean flipped = false;
                 for (int dy = 0; dy <= 4; dy++) {
                     for (int dx = 0; dx <= 4; dx++) {
-                        Tensor view = padded.narrow(0, i, 1).narrow(2, dy, 32).narrow(3, dx, 32);
+                        Tensor view = padded.narrow(0, i, 1).narrow(2, dy, side).narrow(3, dx, side);
                         if (same(view, image)) {
                             matches++;
                         } else if (same(view.flip(3), image)) {
@@ -62,7 +63,7 @@ class AugmentationTest {
 
     @Test
     void epochOrderIsAReproduciblePermutation() {
-        DeviceImages train = DeviceImages.upload(SyntheticData.randomSplit(10, 2), Normalization.cifar10(), CPU);
+        DeviceImages train = DeviceImages.upload(SyntheticData.randomSplit(10, 2), Cifar10.INFO.normalization(), CPU);
         Recipe recipe = Presets.named("airbench94").with("translate", "0");
         Augmentation a = new Augmentation(train, recipe, 9, CPU);
         Augmentation b = new Augmentation(train, recipe, 9, CPU);

@@ -2,7 +2,7 @@ package dev.lightspeed.train;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.lightspeed.data.CifarDataset;
+import dev.lightspeed.data.Dataset;
 import dev.lightspeed.models.ArchitectureSpec;
 import dev.lightspeed.models.Checkpoint;
 import dev.lightspeed.models.Presets;
@@ -75,7 +75,7 @@ class CheckpointV1Fixture {
                 preset.filterLr(), preset.muonMomentum(), preset.newtonSchulzSteps(), preset.biasLr(),
                 preset.headLr(), preset.sgdMomentum(), preset.weightDecay(), 1, 200, preset.whiteningEps(),
                 preset.translate(), preset.alternatingFlip(), preset.ttaLevel());
-        CifarDataset data = new CifarDataset(SyntheticData.randomSplit(400, 3), SyntheticData.randomSplit(100, 4));
+        Dataset data = SyntheticData.dataset(SyntheticData.randomSplit(400, 3), SyntheticData.randomSplit(100, 4));
         new Trainer(new TrainConfig(recipe, 5, fp32, false, 50, false), new TrainingListener() { }, () -> false)
                 .run(data, RunOutput.prepare(dir));
 

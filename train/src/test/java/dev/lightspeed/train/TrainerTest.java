@@ -3,9 +3,12 @@ package dev.lightspeed.train;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lightspeed.data.Cifar10;
-import dev.lightspeed.data.CifarDataset;
+import dev.lightspeed.data.Dataset;
+import dev.lightspeed.data.ImageSplit;
 import dev.lightspeed.models.Checkpoint;
+import dev.lightspeed.models.DatasetInfo;
 import dev.lightspeed.models.InputError;
+import dev.lightspeed.models.Normalization;
 import dev.lightspeed.models.Presets;
 import dev.lightspeed.models.Recipe;
 import org.bytedeco.pytorch.Tensor;
@@ -16,8 +19,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -34,8 +39,8 @@ class TrainerTest {
                 .with("whitening-samples", "200").with("whiten-bias-epochs", "1");
     }
 
-    private static CifarDataset tinyData() {
-        return new CifarDataset(SyntheticData.randomSplit(400, 3), SyntheticData.randomSplit(100, 4));
+    private static Dataset tinyData() {
+        return SyntheticData.dataset(SyntheticData.randomSplit(400, 3), SyntheticData.randomSplit(100, 4));
     }
 
     /** The CPU at {@code precision}; bf16 only where the CPU computes it natively (emulated it is too slow). */
@@ -45,7 +50,7 @@ class TrainerTest {
         return ComputeDevice.resolve("cpu", precision);
     }
 
-    private static Trainer.Result train(Recipe recipe, CifarDataset data, long seed, ComputeDevice device, Path out)
+    private static Trainer.Result train(Recipe recipe, Dataset data, long seed, ComputeDevice device, Path out)
             throws Exception {
         TrainConfig config = new TrainConfig(recipe, seed, device, false, 50, false);
         return new Trainer(config, new TrainingListener() { }, () -> false).run(data, RunOutput.prepare(out));
@@ -57,7 +62,7 @@ class TrainerTest {
             throws Exception {
         ComputeDevice device = cpu(precision);
         Threads.configure(0);
-        CifarDataset data = tinyData();
+        Dataset data = tinyData();
         Trainer.Result first = train(tinyRecipe(), data, 42, device, dir.resolve("a"));
         Trainer.Result second = train(tinyRecipe(), data, 42, device, dir.resolve("b"));
         assertEquals(first.ttaTestAcc(), second.ttaTestAcc());
@@ -87,7 +92,7 @@ class TrainerTest {
             throws Exception {
         ComputeDevice device = cpu(precision);
         Threads.configure(0);
-        CifarDataset data = tinyData();
+        Dataset data = tinyData();
         Trainer.Result whole = train(tinyRecipe(), data, 7, device, dir.resolve("whole"));
 
         Path out = dir.resolve("split");
@@ -135,12 +140,42 @@ class TrainerTest {
     }
 
     @Test
+    void aRecipeWhoseNetworkDoesNotFitTheDatasetIsRefusedBeforeTraining() {
+        Recipe recipe = tinyRecipe();
+        List<String> hundredClasses = new ArrayList<>();
+        for (int c = 0; c < 100; c++) {
+            hundredClasses.add("class " + c);
+        }
+        DatasetInfo cifarShaped = Cifar10.INFO;
+        DatasetInfo moreClasses = new DatasetInfo("hundred", hundredClasses, cifarShaped.channels(),
+                cifarShaped.imageSize(), cifarShaped.normalization());
+        Dataset withMoreClasses = new Dataset(moreClasses, SyntheticData.randomSplit(400, 3),
+                SyntheticData.randomSplit(100, 4));
+        String classes = assertThrows(InputError.class, () -> Trainer.checkFits(recipe, withMoreClasses))
+                .getMessage();
+        assertTrue(classes.contains("in " + recipe.architecture().numClasses() + " classes, but hundred has")
+                && classes.contains("in 100 classes"), classes);
+        assertTrue(classes.contains("choose a recipe whose architecture matches hundred"), classes);
+        assertTrue(!classes.contains("\n"), classes);
+
+        int size = recipe.architecture().imageSize() - 4;
+        DatasetInfo gray = new DatasetInfo("gray", cifarShaped.classes(), 1, size,
+                new Normalization(List.of(0.5), List.of(0.25)));
+        ImageSplit grayImages = new ImageSplit(new byte[400 * size * size], new int[400], 1, size);
+        String shape = assertThrows(InputError.class,
+                () -> Trainer.checkFits(recipe, new Dataset(gray, grayImages, grayImages))).getMessage();
+        assertTrue(shape.contains("gray has 1×" + size + "×" + size + " images"), shape);
+
+        assertDoesNotThrow(() -> Trainer.checkFits(recipe, tinyData()));
+    }
+
+    @Test
     void shortRunOnTheRealDataLearns(@TempDir Path dir) throws Exception {
         String folder = System.getProperty("lightspeed.cifar10", System.getenv("LIGHTSPEED_CIFAR10"));
         assumeTrue(folder != null && Files.isDirectory(Path.of(folder)), "real CIFAR-10 not found; skipping");
         Threads.configure(0);
-        CifarDataset full = Cifar10.load(Path.of(folder));
-        CifarDataset data = new CifarDataset(full.train().head(10_000), full.test().head(2_000));
+        Dataset full = Cifar10.load(Path.of(folder));
+        Dataset data = new Dataset(full.info(), full.train().head(10_000), full.test().head(2_000));
         Recipe recipe = Presets.named("airbench94").with("epochs", "2").with("batch-size", "500");
         Trainer.Result result = train(recipe, data, 0, ComputeDevice.resolve("cpu", "auto"), dir.resolve("real"));
         System.out.printf("short real-data run: TTA accuracy %.4f in %.1f s%n", result.ttaTestAcc(),

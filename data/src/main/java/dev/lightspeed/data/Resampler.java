@@ -1,4 +1,4 @@
-package dev.lightspeed.infer;
+package dev.lightspeed.data;
 
 /**
  * Resizes float image planes with a triangle (bilinear) filter whose support widens with the reduction factor,

@@ -1,4 +1,4 @@
-package dev.lightspeed.data;
+package dev.lightspeed.cli;
 
 import org.junit.jupiter.api.Test;
 

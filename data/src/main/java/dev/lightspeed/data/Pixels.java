@@ -1,4 +1,4 @@
-package dev.lightspeed.infer;
+package dev.lightspeed.data;
 
 /** Conversion of stored 8-bit pixels to the [0, 1] floats the models take. */
 public final class Pixels {

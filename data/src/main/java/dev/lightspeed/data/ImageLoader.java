@@ -1,4 +1,4 @@
-package dev.lightspeed.infer;
+package dev.lightspeed.data;
 
 import dev.lightspeed.models.Failures;
 import dev.lightspeed.models.InputError;

@@ -1,4 +1,6 @@
-package dev.lightspeed.data;
+package dev.lightspeed.cli;
+
+import dev.lightspeed.data.ProgressListener;
 
 import java.io.PrintStream;
 import java.util.Locale;
