@@ -59,6 +59,6 @@ class RunOutputJsonTest {
         assertEquals(250.0, s.get("images_per_second").asDouble(), 1e-9);
         assertEquals(2 << 20, s.get("peak_rss_bytes").asLong());
         assertEquals(10.0, s.get("phase_seconds").get("forward").asDouble());
-        assertEquals(recipe.batchSize(), s.get("recipe").get("batchSize").asInt());
+        assertEquals(recipe.batchSize(), s.get("recipe").get("batch-size").asInt());
     }
 }
