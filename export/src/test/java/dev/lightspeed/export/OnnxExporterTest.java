@@ -96,7 +96,7 @@ class OnnxExporterTest {
         assertEquals("airbench94", meta.get(OnnxContract.KEY_PRESET));
         JsonNode architecture = json.readTree(meta.get(OnnxContract.KEY_ARCHITECTURE));
         assertEquals("airbench94", architecture.get("name").asText());
-        assertEquals(256, architecture.get("blockWidths").get(2).asInt());
+        assertEquals(256, architecture.get("block-widths").get(2).asInt());
         assertEquals("5", meta.get(OnnxContract.KEY_SEED));
         assertEquals(0.9401, Double.parseDouble(meta.get(OnnxContract.KEY_ACCURACY)));
         assertEquals("2", meta.get(OnnxContract.KEY_ACCURACY_TTA_LEVEL));

@@ -43,7 +43,7 @@ public final class TorchScorer {
         DeviceImages images = DeviceImages.upload(test, checkpoint.normalization(), device);
         device.synchronize();
         double loadSeconds = loaded.seconds() + (System.nanoTime() - start) / 1e9;
-        int level = tta ? 2 : 0;
+        int level = tta ? TtaMode.VIEWS.level() : TtaMode.NONE.level();
 
         long warmupStart = System.nanoTime();
         try (NoGradGuard noGrad = new NoGradGuard()) {

@@ -1,21 +1,16 @@
 package dev.lightspeed.models.report;
 
 import com.fasterxml.jackson.annotation.JsonValue;
+import dev.lightspeed.models.TestTimeAugmentation;
 
 /** Whether and how an evaluation scored test-time augmentation. */
 public enum TtaMode {
     /** Each image scored once. */
     NONE("none", 0),
     /** The model's graph averages the views itself (exported with --tta). */
-    IN_GRAPH("graph", Level.AUGMENTED),
-    /** The six views fed to a plain model and averaged here. */
-    VIEWS("views", Level.AUGMENTED);
-
-    /** Enum constants cannot read a static field of their own enum, hence the holder. */
-    private static final class Level {
-        /** The trainer's level 2 (mirror and 1-pixel shifts), which the TTA graph and the fed views compute. */
-        static final int AUGMENTED = 2;
-    }
+    IN_GRAPH("graph", TestTimeAugmentation.MAX_LEVEL),
+    /** The views of the fullest level fed to a plain model and averaged by the scorer. */
+    VIEWS("views", TestTimeAugmentation.MAX_LEVEL);
 
     private final String label;
     private final int level;
