@@ -5,12 +5,18 @@ import dev.lightspeed.models.TensorData;
 /**
  * The arithmetic of the int8 graph, in the scheme ONNX Runtime's CPU kernels run fastest on x86: activations
  * uint8 with a per-tensor scale and zero point (asymmetric, so that GELU's small negative lobe does not waste half
- * the codes), weights int8 symmetric per output channel, biases int32 at scale input·weight so that the integer
+ * the codes), weights int8 symmetric per output channel (in a 7-bit range, see {@link #WEIGHT_LIMIT}), biases int32 at scale input·weight so that the integer
  * accumulator adds them directly.
  */
 final class Int8Quantization {
 
-    static final int WEIGHT_LIMIT = 127;
+    /**
+     * Weight codes use 7 of int8's 8 bits. x86 CPUs without VNNI (AVX2, and AVX-512 before VNNI) multiply uint8
+     * activations by int8 weights with an instruction that adds pairs of products in 16 bits and saturates: with
+     * weights up to ±127 a pair can reach 2 · 255 · 127 and be clipped, and on an AVX2-only CPU a full-range
+     * model lost over half its accuracy that way (BENCHMARKS.md). At ±63 no pair can overflow, on any CPU.
+     */
+    static final int WEIGHT_LIMIT = 63;
 
     private Int8Quantization() {
     }

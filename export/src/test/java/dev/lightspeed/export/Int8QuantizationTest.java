@@ -45,15 +45,27 @@ class Int8QuantizationTest {
     }
 
     @Test
+    void noPairOfActivationTimesWeightProductsOverflowsSixteenBits() {
+        // What a CPU without VNNI adds in 16 bits with saturation: two uint8 activations times two weight codes.
+        int largestPair = 2 * 255 * Int8Quantization.WEIGHT_LIMIT;
+        assertTrue(largestPair <= Short.MAX_VALUE, "a pair of products reaches " + largestPair);
+        float[] values = {3.0f, -2.0f, 1.5f, -3.0f};
+        ChannelWeights weights = Int8Quantization.perChannel(new TensorData(new long[] {1, 1, 2, 2}, values));
+        for (byte code : weights.codes()) {
+            assertTrue(Math.abs(code) <= Int8Quantization.WEIGHT_LIMIT, "code " + code);
+        }
+    }
+
+    @Test
     void weightsQuantizePerChannelWithinOneStep() {
         float[] values = {0.5f, -1.0f, 0.25f, 0.1f, /* channel 1 */ 0.001f, 0.002f, -0.003f, 0.0f,
             /* channel 2, all zero */ 0f, 0f, 0f, 0f};
         ChannelWeights weights = Int8Quantization.perChannel(new TensorData(new long[] {3, 1, 2, 2}, values));
-        assertEquals(1.0 / 127, weights.scales()[0], 1e-9);
-        assertEquals(0.003 / 127, weights.scales()[1], 1e-9);
+        assertEquals(1.0 / Int8Quantization.WEIGHT_LIMIT, weights.scales()[0], 1e-9);
+        assertEquals(0.003 / Int8Quantization.WEIGHT_LIMIT, weights.scales()[1], 1e-9);
         assertTrue(weights.scales()[2] > 0);
-        assertEquals(-127, weights.codes()[1]);
-        assertEquals(-127, weights.codes()[6], "each channel uses its own full range");
+        assertEquals(-Int8Quantization.WEIGHT_LIMIT, weights.codes()[1]);
+        assertEquals(-Int8Quantization.WEIGHT_LIMIT, weights.codes()[6], "each channel uses its own full range");
         for (int i = 0; i < values.length; i++) {
             double restored = weights.codes()[i] * weights.scales()[i / 4];
             assertEquals(values[i], restored, weights.scales()[i / 4] + 1e-9, "weight " + i);
@@ -64,14 +76,14 @@ class Int8QuantizationTest {
     @Test
     void roundingKeepsEachFiltersResponseToAFlatInput() {
         // A high-pass filter: rounded tap by tap, 0.4 + 0.4 + 0.4 - 1.2 of a step would sum to -1, not 0.
-        float scale = 1.0f / 127;
+        float scale = 1.0f / Int8Quantization.WEIGHT_LIMIT;
         float[] values = {0.4f * scale, 0.4f * scale, 0.4f * scale, -1.2f * scale, /* the channel's max */ 1.0f,
             0f, 0f, 0f};
         ChannelWeights weights = Int8Quantization.perChannel(new TensorData(new long[] {1, 2, 2, 2}, values));
         assertEquals(scale, weights.scales()[0], 1e-9);
         int firstGroup = weights.codes()[0] + weights.codes()[1] + weights.codes()[2] + weights.codes()[3];
         assertEquals(0, firstGroup, "codes " + java.util.Arrays.toString(weights.codes()));
-        assertEquals(127, weights.codes()[4]);
+        assertEquals(Int8Quantization.WEIGHT_LIMIT, weights.codes()[4]);
 
         java.util.Random random = new java.util.Random(3);
         float[] filters = new float[8 * 3 * 3 * 3];
