@@ -79,11 +79,11 @@ final class ModelExport {
         if (images < 1 || images > split.count()) {
             throw new IllegalArgumentException("cannot pick " + images + " of " + split.count() + " images");
         }
-        int imageBytes = split.images().length / split.count();
-        if (imageBytes != geometry.values()) {
-            throw new InputError("the training images hold " + imageBytes + " values each but the checkpoint "
-                    + "takes " + geometry + " images; calibrate on the data it was trained on");
+        if (!split.geometry().equals(geometry)) {
+            throw new InputError("the training images are " + split.geometry() + " but the checkpoint takes "
+                    + geometry + " images; calibrate on the data it was trained on");
         }
+        int imageBytes = split.imageBytes();
         return new Iterator<>() {
             private int next;
 

@@ -1,6 +1,5 @@
 package dev.lightspeed.data;
 
-import dev.lightspeed.models.DatasetInfo;
 import dev.lightspeed.models.ImageGeometry;
 
 import java.util.Arrays;
@@ -21,12 +20,12 @@ public record ImageSplit(byte[] images, int[] labels, int channels, int imageSiz
     public ImageSplit {
         if (channels < 1 || imageSize < 1) {
             throw new IllegalArgumentException("images need at least one channel and one pixel, got "
-                    + DatasetInfo.imageShape(channels, imageSize));
+                    + ImageGeometry.describe(channels, imageSize));
         }
         long expected = (long) labels.length * channels * imageSize * imageSize;
         if (images.length != expected) {
             throw new IllegalArgumentException("images holds " + images.length + " bytes, expected " + labels.length
-                    + " images of " + DatasetInfo.imageShape(channels, imageSize));
+                    + " images of " + ImageGeometry.describe(channels, imageSize));
         }
         for (int i = 0; i < labels.length; i++) {
             if (labels[i] < 0) {
@@ -57,7 +56,7 @@ public record ImageSplit(byte[] images, int[] labels, int channels, int imageSiz
 
     /** {@code channels×imageSize×imageSize}, as messages print it. */
     public String imageShape() {
-        return DatasetInfo.imageShape(channels, imageSize);
+        return geometry().toString();
     }
 
     /** The class index of image {@code index}. */

@@ -50,11 +50,6 @@ public record DatasetInfo(String name, List<String> classes, int channels, int i
 
     /** The image shape as messages print it, for example {@code 1×28×28}. */
     public String imageShape() {
-        return imageShape(channels, imageSize);
-    }
-
-    /** {@code channels×size×size}, the one way messages print an image shape. */
-    public static String imageShape(int channels, int imageSize) {
-        return channels + "×" + imageSize + "×" + imageSize;
+        return geometry().toString();
     }
 }

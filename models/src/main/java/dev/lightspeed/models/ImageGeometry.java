@@ -10,8 +10,8 @@ public record ImageGeometry(int channels, int size) {
 
     public ImageGeometry {
         if (channels < 1 || size < 1) {
-            throw new IllegalArgumentException("an image needs at least one channel and one pixel, got " + channels
-                    + "×" + size + "×" + size);
+            throw new IllegalArgumentException("an image needs at least one channel and one pixel, got "
+                    + describe(channels, size));
         }
     }
 
@@ -32,6 +32,11 @@ public record ImageGeometry(int channels, int size) {
 
     @Override
     public String toString() {
+        return describe(channels, size);
+    }
+
+    /** {@code channels×size×size}, the one way messages print an image shape, valid or not. */
+    public static String describe(int channels, int size) {
         return channels + "×" + size + "×" + size;
     }
 }

@@ -4,6 +4,7 @@ import dev.lightspeed.data.Dataset;
 import dev.lightspeed.models.ArchitectureSpec;
 import dev.lightspeed.models.Checkpoint;
 import dev.lightspeed.models.DatasetInfo;
+import dev.lightspeed.models.ImageGeometry;
 import dev.lightspeed.models.InputError;
 import dev.lightspeed.models.Normalization;
 import dev.lightspeed.models.Recipe;
@@ -61,10 +62,9 @@ public final class Trainer {
     public static void checkFits(Recipe recipe, Dataset data) {
         ArchitectureSpec network = recipe.architecture();
         DatasetInfo info = data.info();
-        if (network.inputChannels() != info.channels() || network.imageSize() != info.imageSize()
-                || network.numClasses() != info.numClasses()) {
+        if (!ImageGeometry.of(network).equals(info.geometry()) || network.numClasses() != info.numClasses()) {
             throw new InputError("the " + recipe.preset() + " recipe's network takes "
-                    + DatasetInfo.imageShape(network.inputChannels(), network.imageSize()) + " images in "
+                    + ImageGeometry.of(network) + " images in "
                     + network.numClasses() + " classes, but " + info.name() + " has " + info.imageShape()
                     + " images in " + info.numClasses() + " classes; choose a recipe whose architecture matches "
                     + info.name());
