@@ -1,5 +1,6 @@
 package dev.lightspeed.cli;
 
+import dev.lightspeed.models.run.RunFiles;
 import dev.lightspeed.data.Cifar10;
 import dev.lightspeed.data.Dataset;
 import dev.lightspeed.export.ExportOptions;
@@ -14,7 +15,7 @@ import dev.lightspeed.models.RecipeJson;
 import dev.lightspeed.models.SafeTensors;
 import dev.lightspeed.train.ComputeDevice;
 import dev.lightspeed.train.RunOutput;
-import dev.lightspeed.train.RunSummary;
+import dev.lightspeed.models.run.RunSummary;
 import dev.lightspeed.train.Threads;
 import dev.lightspeed.train.TrainConfig;
 import dev.lightspeed.train.Trainer;
@@ -108,9 +109,9 @@ final class TrainCommand implements Command {
         Path outRoot = line.hasOption("out") ? Path.of(line.getOptionValue("out"))
                 : Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         if (resume) {
-            Path state = outRoot.resolve(RunOutput.RESUME);
+            Path state = outRoot.resolve(RunFiles.RESUME);
             if (!Files.isRegularFile(state)) {
-                throw new InputError("nothing to resume in " + outRoot + " (no " + RunOutput.RESUME
+                throw new InputError("nothing to resume in " + outRoot + " (no " + RunFiles.RESUME
                         + "); start a new run without --resume");
             }
             SafeTensors.Contents saved = SafeTensors.read(state);
@@ -174,7 +175,7 @@ final class TrainCommand implements Command {
                     throw e;
                 }
                 double wall = (System.nanoTime() - start) / 1e9;
-                RunSummary summary = RunSummary.of(config, result, wall);
+                RunSummary summary = result.summary(config, wall);
                 outputs.get(r).writeSummary(summary);
                 out.printf("final TTA test accuracy %.2f %%, %.1f s training (%.0f img/s), %.1f s wall; checkpoint %s%n",
                         100 * result.ttaTestAcc(), result.trainSeconds(), summary.imagesPerSecond(),

@@ -1,6 +1,6 @@
 package dev.lightspeed.cli;
 
-import dev.lightspeed.train.EpochMetrics;
+import dev.lightspeed.models.run.EpochMetrics;
 import dev.lightspeed.train.TrainingListener;
 
 import java.io.PrintStream;

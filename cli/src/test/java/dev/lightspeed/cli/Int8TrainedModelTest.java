@@ -1,5 +1,6 @@
 package dev.lightspeed.cli;
 
+import dev.lightspeed.models.run.RunFiles;
 import dev.lightspeed.data.Cifar10;
 import dev.lightspeed.data.Dataset;
 import dev.lightspeed.data.ImageSplit;
@@ -58,7 +59,7 @@ class Int8TrainedModelTest {
         Path run = dir.resolve("run");
         new Trainer(new TrainConfig(recipe, 7, fp32, false, 250, false), new TrainingListener() { }, () -> false)
                 .run(data, RunOutput.prepare(run));
-        Checkpoint checkpoint = Checkpoint.load(run.resolve(RunOutput.MODEL));
+        Checkpoint checkpoint = Checkpoint.load(run.resolve(RunFiles.MODEL));
 
         ExportOptions options = ExportOptions.defaults();
         ExportResult floatModel = ModelExport.write(checkpoint, dir.resolve("fp32.onnx"), options, data::train,

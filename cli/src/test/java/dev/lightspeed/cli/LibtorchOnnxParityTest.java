@@ -1,5 +1,6 @@
 package dev.lightspeed.cli;
 
+import dev.lightspeed.models.run.RunFiles;
 import dev.lightspeed.data.Cifar10;
 import dev.lightspeed.data.Dataset;
 import dev.lightspeed.data.ImageSplit;
@@ -67,7 +68,7 @@ class LibtorchOnnxParityTest {
         Path run = dir.resolve("run");
         new Trainer(new TrainConfig(recipe, 3, FP32, false, 100, false), new TrainingListener() { }, () -> false)
                 .run(data, RunOutput.prepare(run));
-        checkpoint = Checkpoint.load(run.resolve(RunOutput.MODEL));
+        checkpoint = Checkpoint.load(run.resolve(RunFiles.MODEL));
         plainModel = OnnxExporter.export(checkpoint, dir.resolve("plain.onnx"), ExportOptions.defaults()).path();
         ttaModel = OnnxExporter.export(checkpoint, dir.resolve("tta.onnx"), ExportOptions.defaults().withTta(true))
                 .path();

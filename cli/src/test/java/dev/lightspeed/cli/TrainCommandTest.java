@@ -1,5 +1,6 @@
 package dev.lightspeed.cli;
 
+import dev.lightspeed.models.run.RunFiles;
 import dev.lightspeed.models.Checkpoint;
 import dev.lightspeed.models.Recipe;
 import dev.lightspeed.models.RecipeJson;
@@ -98,7 +99,7 @@ class TrainCommandTest {
         Checkpoint random = Checkpoint.load(OnnxCommandFixtures.checkpoint(dir, "random.safetensors"));
         Path run = Files.createDirectories(dir.resolve("run"));
         new Checkpoint(saved.architecture(), saved, random.classes(), random.normalization(), 5, 2, 0.5, 0,
-                random.tensors()).save(run.resolve(RunOutput.RESUME));
+                random.tensors()).save(run.resolve(RunFiles.RESUME));
         Path other = Files.writeString(dir.resolve("other.json"),
                 "{\"base\": \"airbench94\", \"epochs\": 5, \"preset\": \"mine\"}");
 

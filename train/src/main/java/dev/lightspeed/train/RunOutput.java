@@ -8,6 +8,9 @@ import dev.lightspeed.models.Failures;
 import dev.lightspeed.models.InputError;
 import dev.lightspeed.models.SafeTensors;
 import dev.lightspeed.models.TensorData;
+import dev.lightspeed.models.run.EpochMetrics;
+import dev.lightspeed.models.run.RunFiles;
+import dev.lightspeed.models.run.RunSummary;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -21,12 +24,6 @@ import java.util.Map;
  * crash or Ctrl-C never leaves a half-written file, and the last complete epoch stays on disk.
  */
 public final class RunOutput {
-
-    public static final String METRICS = "metrics.jsonl";
-    public static final String SUMMARY = "summary.json";
-    public static final String MODEL = "model.safetensors";
-    /** The model plus optimizer state after the last complete epoch, for --resume. */
-    public static final String RESUME = "resume.safetensors";
 
     static final ObjectMapper JSON = new ObjectMapper();
 
@@ -72,16 +69,16 @@ public final class RunOutput {
     }
 
     public Path model() {
-        return folder.resolve(MODEL);
+        return folder.resolve(RunFiles.MODEL);
     }
 
     public Path resumeState() {
-        return folder.resolve(RESUME);
+        return folder.resolve(RunFiles.RESUME);
     }
 
     /** Loads lines of an earlier run's metrics when resuming, so that the file keeps every epoch. */
     void keepEarlierMetrics(int lastEpoch) throws IOException {
-        Path file = folder.resolve(METRICS);
+        Path file = folder.resolve(RunFiles.METRICS);
         if (!Files.exists(file)) {
             return;
         }
@@ -94,12 +91,12 @@ public final class RunOutput {
 
     void appendMetrics(EpochMetrics row) throws IOException {
         metricsLines.append(JSON.writeValueAsString(row)).append('\n');
-        AtomicFiles.write(folder.resolve(METRICS), metricsLines.toString().getBytes(StandardCharsets.UTF_8));
+        AtomicFiles.write(folder.resolve(RunFiles.METRICS), metricsLines.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     public void writeSummary(RunSummary summary) throws IOException {
         byte[] bytes = JSON.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(summary);
-        AtomicFiles.write(folder.resolve(SUMMARY), bytes);
+        AtomicFiles.write(folder.resolve(RunFiles.SUMMARY), bytes);
     }
 
     void writeCheckpoint(Checkpoint checkpoint, Map<String, TensorData> optimizerState, int step) throws IOException {

@@ -10,6 +10,8 @@ import dev.lightspeed.models.Normalization;
 import dev.lightspeed.models.Recipe;
 import dev.lightspeed.models.SafeTensors;
 import dev.lightspeed.models.TensorData;
+import dev.lightspeed.models.run.EpochMetrics;
+import dev.lightspeed.models.run.RunSummary;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.LongOptional;
 import org.bytedeco.pytorch.NoGradGuard;
@@ -35,6 +37,19 @@ public final class Trainer {
 
     /** The outcome of a run: its rows, the final TTA accuracy on the test split, and where the checkpoint is. */
     public record Result(List<EpochMetrics> epochs, double ttaTestAcc, double trainSeconds, RunOutput output) {
+
+        /** summary.json of this run; {@code wallSeconds} is the whole run as the caller timed it. */
+        public RunSummary summary(TrainConfig config, double wallSeconds) {
+            double images = epochs.stream().mapToDouble(e -> e.imagesPerSecond() * e.epochTrainSeconds()).sum();
+            Map<String, Double> phases = new LinkedHashMap<>();
+            epochs.forEach(e -> e.phaseSeconds().forEach((k, v) -> phases.merge(k, v, Double::sum)));
+            Recipe recipe = config.recipe();
+            return new RunSummary(recipe.preset(), recipe, config.seed(), config.device().kind(),
+                    config.device().precisionName(), torch.get_num_threads(), recipe.epochs(), recipe.ttaLevel(),
+                    ttaTestAcc, trainSeconds, wallSeconds, trainSeconds > 0 ? images / trainSeconds : 0,
+                    epochs.stream().mapToLong(EpochMetrics::peakRssBytes).max().orElse(0), phases,
+                    output.model().toString());
+        }
     }
 
     /** Loss and correct predictions summed over an epoch's steps. */

@@ -1,5 +1,7 @@
 package dev.lightspeed.train;
 
+import dev.lightspeed.models.run.EpochMetrics;
+
 /** What a run reports while it goes; all methods are called on the training thread. */
 public interface TrainingListener {
 

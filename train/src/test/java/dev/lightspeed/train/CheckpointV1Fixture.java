@@ -1,5 +1,6 @@
 package dev.lightspeed.train;
 
+import dev.lightspeed.models.run.RunFiles;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.lightspeed.data.Dataset;
@@ -80,7 +81,7 @@ class CheckpointV1Fixture {
                 .run(data, RunOutput.prepare(dir));
 
         Files.createDirectories(FOLDER);
-        Files.copy(dir.resolve(RunOutput.MODEL), CHECKPOINT, StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(dir.resolve(RunFiles.MODEL), CHECKPOINT, StandardCopyOption.REPLACE_EXISTING);
         Checkpoint checkpoint = Checkpoint.load(CHECKPOINT);
         Network network = Network.fromValues(checkpoint.architecture(), fp32, checkpoint.tensors());
         Map<String, Object> expected = new LinkedHashMap<>();

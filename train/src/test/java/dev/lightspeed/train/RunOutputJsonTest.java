@@ -1,5 +1,8 @@
 package dev.lightspeed.train;
 
+import dev.lightspeed.models.run.RunFiles;
+import dev.lightspeed.models.run.EpochMetrics;
+import dev.lightspeed.models.run.RunSummary;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lightspeed.models.Presets;
@@ -35,7 +38,7 @@ class RunOutputJsonTest {
         output.appendMetrics(last);
 
         ObjectMapper json = new ObjectMapper();
-        List<String> lines = Files.readAllLines(dir.resolve(RunOutput.METRICS));
+        List<String> lines = Files.readAllLines(dir.resolve(RunFiles.METRICS));
         assertEquals(2, lines.size());
         JsonNode row = json.readTree(lines.get(0));
         assertEquals(List.of("epoch", "train_loss", "train_acc", "test_loss", "test_acc", "tta_test_acc",
@@ -47,9 +50,9 @@ class RunOutputJsonTest {
 
         Recipe recipe = Presets.named("airbench94").with("epochs", "2");
         TrainConfig config = new TrainConfig(recipe, 5, ComputeDevice.resolve("cpu", "fp32"), false, 50, false);
-        RunSummary summary = RunSummary.of(config, new Trainer.Result(List.of(first, last), 0.72, 40, output), 50);
+        RunSummary summary = new Trainer.Result(List.of(first, last), 0.72, 40, output).summary(config, 50);
         output.writeSummary(summary);
-        JsonNode s = json.readTree(dir.resolve(RunOutput.SUMMARY).toFile());
+        JsonNode s = json.readTree(dir.resolve(RunFiles.SUMMARY).toFile());
         assertEquals(List.of("preset", "recipe", "seed", "device", "precision", "threads", "epochs", "tta_level",
                 "tta_test_acc", "train_seconds", "wall_seconds", "images_per_second", "peak_rss_bytes",
                 "phase_seconds", "checkpoint"), keys(s));

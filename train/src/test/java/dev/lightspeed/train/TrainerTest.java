@@ -1,5 +1,6 @@
 package dev.lightspeed.train;
 
+import dev.lightspeed.models.run.RunFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lightspeed.data.Cifar10;
@@ -68,12 +69,12 @@ class TrainerTest {
         assertEquals(first.ttaTestAcc(), second.ttaTestAcc());
         assertEquals(first.epochs().get(1).trainLoss(), second.epochs().get(1).trainLoss());
 
-        Path model = dir.resolve("a").resolve(RunOutput.MODEL);
+        Path model = dir.resolve("a").resolve(RunFiles.MODEL);
         Checkpoint checkpoint = Checkpoint.load(model);
         assertEquals(42, checkpoint.seed());
         assertEquals(2, checkpoint.epoch());
         assertEquals(first.ttaTestAcc(), checkpoint.accuracy());
-        List<String> lines = Files.readAllLines(dir.resolve("a").resolve(RunOutput.METRICS));
+        List<String> lines = Files.readAllLines(dir.resolve("a").resolve(RunFiles.METRICS));
         assertEquals(2, lines.size());
         JsonNode last = new ObjectMapper().readTree(lines.get(1));
         assertEquals(2, last.get("epoch").asInt());
@@ -110,7 +111,7 @@ class TrainerTest {
         assertTrue(stopped.getMessage().startsWith(
                 "interrupted at epoch 2, step 1; the last complete epoch is saved in "), stopped.getMessage());
         assertTrue(stopped.getMessage().endsWith("(continue with --resume)"), stopped.getMessage());
-        assertEquals(1, Checkpoint.load(out.resolve(RunOutput.MODEL)).epoch());
+        assertEquals(1, Checkpoint.load(out.resolve(RunFiles.MODEL)).epoch());
 
         for (TrainConfig other : List.of(new TrainConfig(tinyRecipe().with("epochs", "3"), 7, device, true, 50, false),
                 new TrainConfig(tinyRecipe(), 8, device, true, 50, false))) {
@@ -124,7 +125,7 @@ class TrainerTest {
         assertEquals(1, rest.epochs().size());
         assertEquals(whole.epochs().get(1).trainLoss(), rest.epochs().get(0).trainLoss());
         assertEquals(whole.ttaTestAcc(), rest.ttaTestAcc());
-        assertEquals(2, Files.readAllLines(out.resolve(RunOutput.METRICS)).size());
+        assertEquals(2, Files.readAllLines(out.resolve(RunFiles.METRICS)).size());
     }
 
     @Test

@@ -1,4 +1,4 @@
-package dev.lightspeed.train;
+package dev.lightspeed.models.run;
 
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;

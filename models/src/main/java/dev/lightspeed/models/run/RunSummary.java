@@ -1,11 +1,9 @@
-package dev.lightspeed.train;
+package dev.lightspeed.models.run;
 
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.lightspeed.models.Recipe;
 
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -36,18 +34,4 @@ public record RunSummary(
         long peakRssBytes,
         Map<String, Double> phaseSeconds,
         String checkpoint) {
-
-    public static RunSummary of(TrainConfig config, Trainer.Result result, double wallSeconds) {
-        List<EpochMetrics> epochs = result.epochs();
-        double images = epochs.stream().mapToDouble(e -> e.imagesPerSecond() * e.epochTrainSeconds()).sum();
-        Map<String, Double> phases = new LinkedHashMap<>();
-        epochs.forEach(e -> e.phaseSeconds().forEach((k, v) -> phases.merge(k, v, Double::sum)));
-        Recipe recipe = config.recipe();
-        return new RunSummary(recipe.preset(), recipe, config.seed(), config.device().kind(),
-                config.device().precisionName(), org.bytedeco.pytorch.global.torch.get_num_threads(),
-                recipe.epochs(), recipe.ttaLevel(), result.ttaTestAcc(), result.trainSeconds(), wallSeconds,
-                result.trainSeconds() > 0 ? images / result.trainSeconds() : 0,
-                epochs.stream().mapToLong(EpochMetrics::peakRssBytes).max().orElse(0), phases,
-                result.output().model().toString());
-    }
 }
