@@ -3,6 +3,7 @@ package dev.lightspeed.cli;
 import dev.lightspeed.models.run.RunFiles;
 import dev.lightspeed.data.Cifar10;
 import dev.lightspeed.data.Dataset;
+import dev.lightspeed.data.Holdout;
 import dev.lightspeed.export.ExportOptions;
 import dev.lightspeed.export.ExportResult;
 import dev.lightspeed.export.Precision;
@@ -54,31 +55,21 @@ final class TrainCommand implements Command {
     public Options options() {
         Options o = new Options();
         DataOptions.add(o);
-        o.addOption(Option.builder().longOpt("preset").hasArg().argName("NAME")
-                .desc("training recipe (" + String.join(", ", Presets.names()) + "; default " + Presets.DEFAULT + ")").build());
-        o.addOption(Option.builder().longOpt("recipe").hasArg().argName("FILE")
-                .desc("training recipe from a JSON file: every field, or \"" + RecipeJson.BASE
-                        + "\": PRESET and the fields to change (instead of --preset)").build());
+        RecipeOptions.add(o);
         o.addOption(Option.builder().longOpt("epochs").hasArg().argName("N").desc("override the preset's epochs").build());
         o.addOption(Option.builder().longOpt("batch-size").hasArg().argName("N").desc("override the batch size").build());
         o.addOption(Option.builder().longOpt("lr-scale").hasArg().argName("X").desc("multiply every learning rate").build());
-        o.addOption(Option.builder().longOpt("set").hasArg().argName("NAME=VALUE")
-                .desc("override any hyperparameter (repeatable): " + String.join(", ", Recipe.overridableNames())).build());
+        o.addOption(Option.builder().longOpt("holdout").hasArg().argName("N")
+                .desc("keep N training images (stratified by class, chosen by --seed) out of training and report"
+                        + " accuracy on them as val_* (default 0: train on all)").build());
         o.addOption(Option.builder().longOpt("seed").hasArg().argName("N").desc("seed of the first run (default 0)").build());
         o.addOption(Option.builder().longOpt("runs").hasArg().argName("N")
                 .desc("independent runs with seeds seed, seed+1, ...; prints mean ± std (default 1)").build());
-        o.addOption(Option.builder().longOpt("device").hasArg().argName("cpu|cuda")
-                .desc("where to train (default: cuda when available, else cpu)").build());
-        o.addOption(Option.builder().longOpt("precision").hasArg().argName("auto|bf16|fp32")
-                .desc("compute precision; auto = bf16 on CUDA and on CPUs with native bf16, else fp32").build());
-        o.addOption(Option.builder().longOpt("threads").hasArg().argName("N")
-                .desc("CPU threads (default: all " + Threads.available() + " processors)").build());
+        DeviceOptions.add(o);
         o.addOption(Option.builder().longOpt("out").hasArg().argName("DIR")
                 .desc("run folder (default runs/<timestamp>); with --runs N, one subfolder per run").build());
         o.addOption(Option.builder().longOpt("resume").desc("continue the run in --out from its last complete epoch, with"
                 + " the recipe and seed it was started with").build());
-        o.addOption(Option.builder().longOpt("eval-batch-size").hasArg().argName("N")
-                .desc("images per forward pass when evaluating (default " + EvalBatch.DEFAULT_SIZE + ")").build());
         o.addOption(Option.builder().longOpt("export").hasArg().argName("FILE")
                 .desc("also write the trained model as ONNX (with --runs N: one file per run, suffixed -run-K)").build());
         o.addOption(Option.builder().longOpt("export-tta")
@@ -98,8 +89,9 @@ final class TrainCommand implements Command {
         Recipe recipe = recipe(line);
         long seed = Arguments.longValue(line, "seed", 0);
         int runs = Arguments.intValue(line, "runs", 1, 1);
-        int evalBatch = Arguments.intValue(line, "eval-batch-size", EvalBatch.DEFAULT_SIZE, 1);
+        int evalBatch = DeviceOptions.evalBatch(line);
         boolean resume = line.hasOption("resume");
+        Holdout holdout = new Holdout(Arguments.intValue(line, "holdout", 0, 0), seed);
         if (resume && !line.hasOption("out")) {
             throw new InputError("--resume needs --out DIR, the folder of the run to continue");
         }
@@ -117,8 +109,13 @@ final class TrainCommand implements Command {
             SafeTensors.Contents saved = SafeTensors.read(state);
             Checkpoint checkpoint = Checkpoint.fromContents(state, saved.metadata(), saved.tensors());
             refuseChanges(line, recipe, seed, checkpoint, outRoot);
+            Holdout savedHoldout = RunOutput.savedHoldout(saved.metadata());
+            if (line.hasOption("holdout") && holdout.count() != savedHoldout.count()) {
+                throw changed(outRoot, "--holdout " + holdout.count(), "holdout " + savedHoldout.count(), "");
+            }
             recipe = checkpoint.recipe();
             seed = checkpoint.seed();
+            holdout = savedHoldout;
             if (checkpoint.epoch() >= recipe.epochs()) {
                 throw new InputError("the run in " + outRoot + " already finished all " + recipe.epochs()
                         + " epochs; nothing to resume");
@@ -141,10 +138,10 @@ final class TrainCommand implements Command {
                         + " is not a writable folder");
             }
         }
-        ComputeDevice device = ComputeDevice.resolve(line.getOptionValue("device"), line.getOptionValue("precision"));
-        int threads = Threads.configure(Arguments.intValue(line, "threads", 0, 0));
+        ComputeDevice device = DeviceOptions.device(line);
+        int threads = DeviceOptions.configureThreads(line);
 
-        Dataset data = Cifar10.load(DataOptions.folder(line, out));
+        Dataset data = Cifar10.load(DataOptions.folder(line, out)).holdOut(holdout);
         Trainer.checkFits(recipe, data);
         // Output folders last: a run refused for bad input leaves nothing behind.
         List<RunOutput> outputs = new ArrayList<>();
@@ -152,7 +149,7 @@ final class TrainCommand implements Command {
             outputs.add(RunOutput.prepare(runs == 1 ? outRoot : outRoot.resolve("run-" + (r + 1))));
         }
 
-        TrainingTable table = new TrainingTable(out);
+        TrainingTable table = new TrainingTable(out, data.hasValidation());
         out.println("lightspeed train: " + recipe.preset() + " on " + device + ", " + threads + " threads, "
                 + runs + (runs == 1 ? " run" : " runs") + " → " + outRoot);
         List<Double> accuracies = new ArrayList<>();
@@ -177,9 +174,7 @@ final class TrainCommand implements Command {
                 double wall = (System.nanoTime() - start) / 1e9;
                 RunSummary summary = result.summary(config, wall);
                 outputs.get(r).writeSummary(summary);
-                out.printf("final TTA test accuracy %.2f %%, %.1f s training (%.0f img/s), %.1f s wall; checkpoint %s%n",
-                        100 * result.ttaTestAcc(), result.trainSeconds(), summary.imagesPerSecond(),
-                        wall, result.output().model());
+                out.println(finalLine(summary));
                 accuracies.add(result.ttaTestAcc());
                 if (line.hasOption("export")) {
                     Path onnx = exportPath(Path.of(line.getOptionValue("export")), runs, r);
@@ -195,6 +190,15 @@ final class TrainCommand implements Command {
             out.println(Statistics.describe(accuracies));
         }
         return Main.OK;
+    }
+
+    /** The line that ends a run: its final accuracies, named by the split they were measured on, and times. */
+    static String finalLine(RunSummary summary) {
+        String validation = summary.ttaValAcc() == null ? ""
+                : String.format("TTA held-out validation accuracy %.2f %%, ", 100 * summary.ttaValAcc());
+        return String.format("final %sTTA test accuracy %.2f %%, %.1f s training (%.0f img/s), %.1f s wall;"
+                + " checkpoint %s", validation, 100 * summary.ttaTestAcc(), summary.trainSeconds(),
+                summary.imagesPerSecond(), summary.wallSeconds(), summary.checkpoint());
     }
 
     private static Path exportPath(Path requested, int runs, int run) {
@@ -213,34 +217,16 @@ final class TrainCommand implements Command {
 
     /** The recipe the flags ask for: --recipe FILE or --preset NAME, then the overrides in the order above. */
     private static Recipe recipe(CommandLine line) {
-        if (line.hasOption("recipe") && line.hasOption("preset")) {
-            throw new InputError("--recipe and --preset both choose the recipe; to start from a preset, put \""
-                    + RecipeJson.BASE + "\": \"" + line.getOptionValue("preset") + "\" in the recipe file");
-        }
-        Recipe recipe = line.hasOption("recipe") ? RecipeJson.readFile(Path.of(line.getOptionValue("recipe")))
-                : Presets.named(line.getOptionValue("preset", Presets.DEFAULT));
+        Recipe recipe = RecipeOptions.chosen(line);
         for (String name : OVERRIDE_FLAGS) {
             if (line.hasOption(name)) {
                 recipe = recipe.with(name, line.getOptionValue(name));
             }
         }
-        for (String[] assignment : assignments(line)) {
+        for (String[] assignment : RecipeOptions.assignments(line)) {
             recipe = recipe.with(assignment[0], assignment[1]);
         }
         return recipe;
-    }
-
-    private static List<String[]> assignments(CommandLine line) {
-        List<String[]> assignments = new ArrayList<>();
-        String[] sets = line.getOptionValues("set");
-        for (String assignment : sets == null ? new String[0] : sets) {
-            int eq = assignment.indexOf('=');
-            if (eq <= 0) {
-                throw new InputError("--set expects NAME=VALUE, got '" + assignment + "'");
-            }
-            assignments.add(new String[] {assignment.substring(0, eq).trim(), assignment.substring(eq + 1)});
-        }
-        return assignments;
     }
 
     /**
@@ -266,7 +252,7 @@ final class TrainCommand implements Command {
                         + " epochs would change the epochs already trained)" : "");
             }
         }
-        for (String[] assignment : assignments(line)) {
+        for (String[] assignment : RecipeOptions.assignments(line)) {
             if (!run.with(assignment[0], assignment[1]).equals(run)) {
                 throw changed(folder, "--set " + assignment[0] + "=" + assignment[1], assignment[0] + "="
                         + savedValue(run, assignment[0]), "");

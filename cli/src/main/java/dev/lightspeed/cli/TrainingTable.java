@@ -4,22 +4,26 @@ import dev.lightspeed.models.run.EpochMetrics;
 import dev.lightspeed.train.TrainingListener;
 
 import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
 
-/** Prints one row per epoch in the columns of the speedrun references, with a progress bar inside epochs. */
+/**
+ * Prints one row per epoch in the columns of the speedrun references, with a progress bar inside epochs. The
+ * held-out validation columns appear only for runs that hold images out.
+ */
 final class TrainingTable implements TrainingListener {
 
-    private static final String FORMAT = "%5s  %10s  %9s  %9s  %8s  %12s  %18s%n";
-
     private final PrintStream out;
+    private final boolean validation;
     private ConsoleProgressBar bar;
 
-    TrainingTable(PrintStream out) {
+    TrainingTable(PrintStream out, boolean validation) {
         this.out = out;
+        this.validation = validation;
     }
 
     void header() {
-        out.printf(FORMAT, "epoch", "train_loss", "train_acc", "test_loss", "test_acc", "tta_test_acc",
-                "total_time_seconds");
+        print(columnNames());
     }
 
     @Override
@@ -36,10 +40,44 @@ final class TrainingTable implements TrainingListener {
             bar.finish();
             bar = null;
         }
-        out.printf(FORMAT, m.epoch(), String.format("%.4f", m.trainLoss()), String.format("%.4f", m.trainAcc()),
-                String.format("%.4f", m.testLoss()), String.format("%.4f", m.testAcc()),
-                m.ttaTestAcc() == null ? "" : String.format("%.4f", m.ttaTestAcc()),
-                String.format("%.2f", m.totalTimeSeconds()));
+        List<String> cells = new ArrayList<>(List.of(Integer.toString(m.epoch()), fixed(m.trainLoss()),
+                fixed(m.trainAcc())));
+        if (validation) {
+            cells.addAll(List.of(fixed(m.valLoss()), fixed(m.valAcc())));
+        }
+        cells.addAll(List.of(fixed(m.testLoss()), fixed(m.testAcc())));
+        if (validation) {
+            cells.add(fixed(m.ttaValAcc()));
+        }
+        cells.addAll(List.of(fixed(m.ttaTestAcc()), String.format("%.2f", m.totalTimeSeconds())));
+        print(cells);
         out.flush();
+    }
+
+    private static String fixed(Double value) {
+        return value == null ? "" : String.format("%.4f", value);
+    }
+
+    /** Right-aligns each cell to its column name's width (at least 8), as the references' tables do. */
+    private void print(List<String> cells) {
+        StringBuilder line = new StringBuilder(String.format("%5s", cells.get(0)));
+        List<String> names = columnNames();
+        for (int i = 1; i < cells.size(); i++) {
+            line.append("  ").append(String.format("%" + Math.max(8, names.get(i).length()) + "s", cells.get(i)));
+        }
+        out.println(line);
+    }
+
+    private List<String> columnNames() {
+        List<String> names = new ArrayList<>(List.of("epoch", "train_loss", "train_acc"));
+        if (validation) {
+            names.addAll(List.of("val_loss", "val_acc"));
+        }
+        names.addAll(List.of("test_loss", "test_acc"));
+        if (validation) {
+            names.add("tta_val_acc");
+        }
+        names.addAll(List.of("tta_test_acc", "total_time_seconds"));
+        return names;
     }
 }

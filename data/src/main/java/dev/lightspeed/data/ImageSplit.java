@@ -83,6 +83,18 @@ public record ImageSplit(byte[] images, int[] labels, int channels, int imageSiz
                 imageSize);
     }
 
+    /** The images at {@code indices}, in that order, copied. */
+    public ImageSplit select(int[] indices) {
+        int bytes = imageBytes();
+        byte[] selected = new byte[indices.length * bytes];
+        int[] selectedLabels = new int[indices.length];
+        for (int i = 0; i < indices.length; i++) {
+            System.arraycopy(images, checkedIndex(indices[i]) * bytes, selected, i * bytes, bytes);
+            selectedLabels[i] = labels[indices[i]];
+        }
+        return new ImageSplit(selected, selectedLabels, channels, imageSize);
+    }
+
     /** The largest label, or -1 when the split is empty. */
     public int maxLabel() {
         int max = -1;

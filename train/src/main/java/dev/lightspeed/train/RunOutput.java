@@ -2,6 +2,7 @@ package dev.lightspeed.train;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.lightspeed.data.Holdout;
 import dev.lightspeed.models.AtomicFiles;
 import dev.lightspeed.models.Checkpoint;
 import dev.lightspeed.models.Failures;
@@ -26,6 +27,8 @@ import java.util.Map;
 public final class RunOutput {
 
     static final ObjectMapper JSON = new ObjectMapper();
+    private static final String HOLDOUT = "holdout";
+    private static final String HOLDOUT_SEED = "holdout_seed";
 
     private final Path folder;
     private final boolean created;
@@ -99,13 +102,23 @@ public final class RunOutput {
         AtomicFiles.write(folder.resolve(RunFiles.SUMMARY), bytes);
     }
 
-    void writeCheckpoint(Checkpoint checkpoint, Map<String, TensorData> optimizerState, int step) throws IOException {
+    void writeCheckpoint(Checkpoint checkpoint, Map<String, TensorData> optimizerState, int step, Holdout holdout)
+            throws IOException {
         checkpoint.save(model());
         Map<String, TensorData> all = new LinkedHashMap<>(checkpoint.tensors());
         optimizerState.forEach((name, t) -> all.put(Checkpoint.TRAINING_STATE_PREFIX + name, t));
         Map<String, String> meta = new LinkedHashMap<>(checkpoint.metadata());
         meta.put("step", Integer.toString(step));
+        meta.put(HOLDOUT, Integer.toString(holdout.count()));
+        meta.put(HOLDOUT_SEED, Long.toString(holdout.seed()));
         SafeTensors.write(resumeState(), all, meta);
+    }
+
+    /** The images the run in a resume state held out of training; none for states written before holdouts. */
+    public static Holdout savedHoldout(Map<String, String> resumeMetadata) {
+        String count = resumeMetadata.get(HOLDOUT);
+        return count == null ? Holdout.NONE
+                : new Holdout(Integer.parseInt(count), Long.parseLong(resumeMetadata.get(HOLDOUT_SEED)));
     }
 
 }

@@ -35,8 +35,12 @@ import java.util.function.BooleanSupplier;
  */
 public final class Trainer {
 
-    /** The outcome of a run: its rows, the final TTA accuracy on the test split, and where the checkpoint is. */
-    public record Result(List<EpochMetrics> epochs, double ttaTestAcc, double trainSeconds, RunOutput output) {
+    /**
+     * The outcome of a run: the data it trained on, its rows, the final TTA accuracy on the test split, and where
+     * the checkpoint is.
+     */
+    public record Result(Dataset data, List<EpochMetrics> epochs, double ttaTestAcc, double trainSeconds,
+            RunOutput output) {
 
         /** summary.json of this run; {@code wallSeconds} is the whole run as the caller timed it. */
         public RunSummary summary(TrainConfig config, double wallSeconds) {
@@ -44,9 +48,13 @@ public final class Trainer {
             Map<String, Double> phases = new LinkedHashMap<>();
             epochs.forEach(e -> e.phaseSeconds().forEach((k, v) -> phases.merge(k, v, Double::sum)));
             Recipe recipe = config.recipe();
-            return new RunSummary(recipe.preset(), recipe, config.seed(), config.device().kind(),
+            EpochMetrics last = epochs.isEmpty() ? null : epochs.get(epochs.size() - 1);
+            return new RunSummary(recipe.preset(), recipe, config.seed(), data.info().name(),
+                    data.holdout().count(), data.holdout().seed(), config.device().kind(),
                     config.device().precisionName(), torch.get_num_threads(), recipe.epochs(), recipe.ttaLevel(),
-                    ttaTestAcc, trainSeconds, wallSeconds, trainSeconds > 0 ? images / trainSeconds : 0,
+                    last == null ? null : last.valAcc(), last == null ? null : last.ttaValAcc(),
+                    last == null ? Double.NaN : last.testAcc(), ttaTestAcc, trainSeconds, wallSeconds,
+                    trainSeconds > 0 ? images / trainSeconds : 0,
                     epochs.stream().mapToLong(EpochMetrics::peakRssBytes).max().orElse(0), phases,
                     output.model().toString());
         }
@@ -99,6 +107,8 @@ public final class Trainer {
         long runStart = System.nanoTime();
 
         DeviceImages train = DeviceImages.upload(data.train(), normalization, device);
+        DeviceImages validation = data.hasValidation()
+                ? DeviceImages.upload(data.validation(), normalization, device) : null;
         DeviceImages test = DeviceImages.upload(data.test(), normalization, device);
         int stepsPerEpoch = recipe.stepsPerEpoch(trainCount);
 
@@ -112,6 +122,11 @@ public final class Trainer {
             if (!saved.recipe().equals(recipe) || saved.seed() != config.seed()) {
                 throw new InputError(output.resumeState() + " holds a run of another recipe or seed than the one"
                         + " asked for; resume it with the recipe and seed it was started with");
+            }
+            if (!RunOutput.savedHoldout(state.metadata()).equals(data.holdout())) {
+                throw new InputError(output.resumeState() + " holds a run that held out "
+                        + RunOutput.savedHoldout(state.metadata()) + ", not " + data.holdout()
+                        + "; resume it with the holdout it was started with");
             }
             network = Network.fromValues(saved.architecture(), device, saved.tensors());
             startEpoch = saved.epoch();
@@ -153,6 +168,10 @@ public final class Trainer {
                 trainSeconds += epochTrain;
 
                 boolean last = epoch == recipe.epochs() - 1;
+                Evaluation.Result plainVal = validation == null ? null
+                        : Evaluation.evaluate(network, validation, 0, config.evalBatch());
+                Double ttaVal = last && validation != null ? Evaluation.evaluate(network, validation,
+                        recipe.ttaLevel(), config.evalBatch()).accuracy() : null;
                 Evaluation.Result plain = Evaluation.evaluate(network, test, 0, config.evalBatch());
                 Double tta = last ? Evaluation.evaluate(network, test, recipe.ttaLevel(), config.evalBatch())
                         .accuracy() : null;
@@ -163,13 +182,16 @@ public final class Trainer {
 
                 int seen = stepsPerEpoch * recipe.batchSize();
                 EpochMetrics row = new EpochMetrics(epoch + 1, totals.loss() / seen, totals.correct() / seen,
-                        plain.loss(), plain.accuracy(), tta, epochTrain, (System.nanoTime() - runStart) / 1e9,
-                        seen / epochTrain, ResidentMemory.peakBytes(), timer.secondsByPhase());
+                        plainVal == null ? null : plainVal.loss(), plainVal == null ? null : plainVal.accuracy(),
+                        plain.loss(), plain.accuracy(), ttaVal, tta, epochTrain,
+                        (System.nanoTime() - runStart) / 1e9, seen / epochTrain, ResidentMemory.peakBytes(),
+                        timer.secondsByPhase());
                 rows.add(row);
                 Checkpoint checkpoint = new Checkpoint(recipe.architecture(), recipe, data.info().classes(),
                         normalization, config.seed(), epoch + 1, last ? tta : plain.accuracy(),
                         last ? recipe.ttaLevel() : 0, network.snapshot());
-                output.writeCheckpoint(checkpoint, optimization.state(), (epoch + 1) * stepsPerEpoch);
+                output.writeCheckpoint(checkpoint, optimization.state(), (epoch + 1) * stepsPerEpoch,
+                        data.holdout());
                 output.appendMetrics(row);
                 listener.epochFinished(row);
             }
@@ -177,7 +199,7 @@ public final class Trainer {
         if (Double.isNaN(ttaTestAcc)) {
             ttaTestAcc = Evaluation.evaluate(network, test, recipe.ttaLevel(), config.evalBatch()).accuracy();
         }
-        return new Result(rows, ttaTestAcc, trainSeconds, output);
+        return new Result(data, rows, ttaTestAcc, trainSeconds, output);
     }
 
     /** The recipe's training loss: label-smoothed cross entropy summed, not averaged, over the batch. */

@@ -10,6 +10,8 @@ import dev.lightspeed.models.Recipe;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.lightspeed.data.Dataset;
+import dev.lightspeed.data.Holdout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,9 +32,9 @@ class RunOutputJsonTest {
     @Test
     void metricsLinesAndSummaryHaveSnakeCaseKeysInTheirDocumentedOrder(@TempDir Path dir) throws Exception {
         RunOutput output = RunOutput.prepare(dir);
-        EpochMetrics first = new EpochMetrics(1, 1.5, 0.4, 1.25, 0.5, null, 10, 12, 400, 1 << 20,
-                Map.of("forward", 4.0));
-        EpochMetrics last = new EpochMetrics(2, 1.0, 0.6, 0.75, 0.7, 0.72, 30, 45, 200, 2 << 20,
+        EpochMetrics first = new EpochMetrics(1, 1.5, 0.4, 1.3, 0.45, 1.25, 0.5, null, null, 10, 12, 400,
+                1 << 20, Map.of("forward", 4.0));
+        EpochMetrics last = new EpochMetrics(2, 1.0, 0.6, 0.8, 0.68, 0.75, 0.7, 0.69, 0.72, 30, 45, 200, 2 << 20,
                 Map.of("forward", 6.0));
         output.appendMetrics(first);
         output.appendMetrics(last);
@@ -41,22 +43,32 @@ class RunOutputJsonTest {
         List<String> lines = Files.readAllLines(dir.resolve(RunFiles.METRICS));
         assertEquals(2, lines.size());
         JsonNode row = json.readTree(lines.get(0));
-        assertEquals(List.of("epoch", "train_loss", "train_acc", "test_loss", "test_acc", "tta_test_acc",
+        assertEquals(List.of("epoch", "train_loss", "train_acc", "val_loss", "val_acc", "test_loss", "test_acc",
+                "tta_val_acc", "tta_test_acc",
                 "epoch_train_seconds", "total_time_seconds", "images_per_second", "peak_rss_bytes",
                 "phase_seconds"), keys(row));
         assertTrue(row.get("tta_test_acc").isNull());
+        assertTrue(row.get("tta_val_acc").isNull());
+        assertEquals(0.45, row.get("val_acc").asDouble());
         assertEquals(1.25, row.get("test_loss").asDouble());
         assertEquals(0.72, json.readTree(lines.get(1)).get("tta_test_acc").asDouble());
 
         Recipe recipe = Presets.named("airbench94").with("epochs", "2");
         TrainConfig config = new TrainConfig(recipe, 5, ComputeDevice.resolve("cpu", "fp32"), false, 50, false);
-        RunSummary summary = new Trainer.Result(List.of(first, last), 0.72, 40, output).summary(config, 50);
+        Dataset data = SyntheticData.dataset(SyntheticData.randomSplit(300, 1), SyntheticData.randomSplit(100, 2))
+                .holdOut(new Holdout(30, 7));
+        RunSummary summary = new Trainer.Result(data, List.of(first, last), 0.72, 40, output).summary(config, 50);
         output.writeSummary(summary);
         JsonNode s = json.readTree(dir.resolve(RunFiles.SUMMARY).toFile());
-        assertEquals(List.of("preset", "recipe", "seed", "device", "precision", "threads", "epochs", "tta_level",
-                "tta_test_acc", "train_seconds", "wall_seconds", "images_per_second", "peak_rss_bytes",
+        assertEquals(List.of("preset", "recipe", "seed", "dataset", "holdout", "holdout_seed", "device", "precision",
+                "threads", "epochs", "tta_level", "val_acc", "tta_val_acc", "test_acc", "tta_test_acc", "train_seconds", "wall_seconds", "images_per_second", "peak_rss_bytes",
                 "phase_seconds", "checkpoint"), keys(s));
         assertEquals(0.72, s.get("tta_test_acc").asDouble());
+        assertEquals(0.7, s.get("test_acc").asDouble());
+        assertEquals(0.68, s.get("val_acc").asDouble());
+        assertEquals(0.69, s.get("tta_val_acc").asDouble());
+        assertEquals(30, s.get("holdout").asInt());
+        assertEquals(7, s.get("holdout_seed").asInt());
         assertEquals("fp32", s.get("precision").asText());
         // 400 img/s for 10 s and 200 img/s for 30 s: 10,000 images in 40 s of training.
         assertEquals(250.0, s.get("images_per_second").asDouble(), 1e-9);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lightspeed.data.Cifar10;
 import dev.lightspeed.data.Dataset;
+import dev.lightspeed.data.Holdout;
 import dev.lightspeed.data.ImageSplit;
 import dev.lightspeed.models.Checkpoint;
 import dev.lightspeed.models.DatasetInfo;
@@ -63,7 +64,7 @@ class TrainerTest {
             throws Exception {
         ComputeDevice device = cpu(precision);
         Threads.configure(0);
-        Dataset data = tinyData();
+        Dataset data = tinyData().holdOut(new Holdout(100, 5));
         Trainer.Result first = train(tinyRecipe(), data, 42, device, dir.resolve("a"));
         Trainer.Result second = train(tinyRecipe(), data, 42, device, dir.resolve("b"));
         assertEquals(first.ttaTestAcc(), second.ttaTestAcc());
@@ -79,6 +80,12 @@ class TrainerTest {
         JsonNode last = new ObjectMapper().readTree(lines.get(1));
         assertEquals(2, last.get("epoch").asInt());
         assertTrue(last.get("tta_test_acc").isNumber());
+        assertTrue(last.get("tta_val_acc").isNumber());
+        assertTrue(new ObjectMapper().readTree(lines.get(0)).get("tta_val_acc").isNull());
+        double valAcc = last.get("val_acc").asDouble();
+        // 100 held-out images: an accuracy is a whole number of them.
+        assertEquals(Math.round(valAcc * 100), valAcc * 100, 1e-9);
+        assertEquals(300, first.data().train().count());
         assertTrue(last.get("peak_rss_bytes").asLong() > 0);
 
         // The saved weights give the same evaluation as the trained network.
@@ -119,6 +126,11 @@ class TrainerTest {
                     () -> new Trainer(other, new TrainingListener() { }, () -> false).run(data, RunOutput.prepare(out)));
             assertTrue(refused.getMessage().contains("another recipe or seed"), refused.getMessage());
         }
+        InputError otherHoldout = assertThrows(InputError.class, () -> new Trainer(
+                new TrainConfig(tinyRecipe(), 7, device, true, 50, false), new TrainingListener() { }, () -> false)
+                .run(tinyData().holdOut(new Holdout(20, 7)), RunOutput.prepare(out)));
+        assertTrue(otherHoldout.getMessage().contains("held out no images, not 20 images (seed 7)"),
+                otherHoldout.getMessage());
         TrainConfig resumed = new TrainConfig(tinyRecipe(), 7, device, true, 50, false);
         Trainer.Result rest = new Trainer(resumed, new TrainingListener() { }, () -> false)
                 .run(data, RunOutput.prepare(out));

@@ -1,0 +1,39 @@
+package dev.lightspeed.cli;
+
+import dev.lightspeed.models.EvalBatch;
+import dev.lightspeed.train.ComputeDevice;
+import dev.lightspeed.train.Threads;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+
+/** Where and how training computes: the flags train and sweep share. */
+final class DeviceOptions {
+
+    private DeviceOptions() {
+    }
+
+    static void add(Options o) {
+        o.addOption(Option.builder().longOpt("device").hasArg().argName("cpu|cuda")
+                .desc("where to train (default: cuda when available, else cpu)").build());
+        o.addOption(Option.builder().longOpt("precision").hasArg().argName("auto|bf16|fp32")
+                .desc("compute precision; auto = bf16 on CUDA and on CPUs with native bf16, else fp32").build());
+        o.addOption(Option.builder().longOpt("threads").hasArg().argName("N")
+                .desc("CPU threads (default: all " + Threads.available() + " processors)").build());
+        o.addOption(Option.builder().longOpt("eval-batch-size").hasArg().argName("N")
+                .desc("images per forward pass when evaluating (default " + EvalBatch.DEFAULT_SIZE + ")").build());
+    }
+
+    static ComputeDevice device(CommandLine line) {
+        return ComputeDevice.resolve(line.getOptionValue("device"), line.getOptionValue("precision"));
+    }
+
+    /** Sets libtorch's thread count from --threads and returns it. */
+    static int configureThreads(CommandLine line) {
+        return Threads.configure(Arguments.intValue(line, "threads", 0, 0));
+    }
+
+    static int evalBatch(CommandLine line) {
+        return Arguments.intValue(line, "eval-batch-size", EvalBatch.DEFAULT_SIZE, 1);
+    }
+}
