@@ -7,9 +7,15 @@ import dev.lightspeed.models.Recipe;
 import java.util.Map;
 
 /**
- * summary.json: what ran and how it went, its fields in snake_case.
+ * summary.json: what ran and how it went, its fields in snake_case. Accuracies are those after the last epoch.
  *
- * @param ttaTestAcc      accuracy with the recipe's test-time augmentation on the test split, after the last epoch
+ * @param dataset         the dataset's name
+ * @param holdout         training images held out as the validation split (0: none; {@code val*} are then null)
+ * @param holdoutSeed     the seed that chose them (the same images for the same seed and count)
+ * @param valAcc          accuracy on the held-out validation images, one plain view
+ * @param ttaValAcc       the same with the recipe's test-time augmentation
+ * @param testAcc         accuracy on the test split, one plain view
+ * @param ttaTestAcc      the same with the recipe's test-time augmentation
  * @param trainSeconds    the training loops alone (no evaluation, no data loading)
  * @param wallSeconds     the whole run as the caller timed it
  * @param imagesPerSecond training images per second of {@code trainSeconds}
@@ -22,11 +28,17 @@ public record RunSummary(
         String preset,
         Recipe recipe,
         long seed,
+        String dataset,
+        int holdout,
+        long holdoutSeed,
         String device,
         String precision,
         int threads,
         int epochs,
         int ttaLevel,
+        Double valAcc,
+        Double ttaValAcc,
+        double testAcc,
         double ttaTestAcc,
         double trainSeconds,
         double wallSeconds,
