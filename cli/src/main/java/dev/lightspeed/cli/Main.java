@@ -31,8 +31,8 @@ public final class Main {
     }
 
     static Main standard() {
-        return new Main(List.of(new TrainCommand(), new SweepCommand(System.getenv()), new ExportCommand(),
-                new EvalCommand(), new PredictCommand()));
+        return new Main(List.of(new TrainCommand(), new SweepCommand(System.getenv()), new ReportCommand(),
+                new ExportCommand(), new EvalCommand(), new PredictCommand()));
     }
 
     public static void main(String[] args) {

@@ -17,6 +17,7 @@ import dev.lightspeed.models.SafeTensors;
 import dev.lightspeed.train.ComputeDevice;
 import dev.lightspeed.train.RunOutput;
 import dev.lightspeed.models.run.RunSummary;
+import dev.lightspeed.study.Stats;
 import dev.lightspeed.train.Threads;
 import dev.lightspeed.train.TrainConfig;
 import dev.lightspeed.train.Trainer;
@@ -187,9 +188,18 @@ final class TrainCommand implements Command {
             }
         }
         if (runs > 1) {
-            out.println(Statistics.describe(accuracies));
+            out.println(describe(accuracies));
         }
         return Main.OK;
+    }
+
+    /** Mean ± sample std, min and max of several runs' final TTA test accuracies. */
+    static String describe(List<Double> accuracies) {
+        Stats stats = Stats.of(accuracies);
+        return String.format("%d runs: TTA test accuracy %.2f ± %.2f %% (mean ± std), min %.2f, max %.2f",
+                stats.n(), 100 * stats.mean(), 100 * stats.std(),
+                100 * accuracies.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN),
+                100 * accuracies.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN));
     }
 
     /** The line that ends a run: its final accuracies, named by the split they were measured on, and times. */

@@ -1,5 +1,6 @@
 package dev.lightspeed.study.report;
 
+import dev.lightspeed.study.Stats;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

@@ -1,5 +1,6 @@
 package dev.lightspeed.study.report;
 
+import dev.lightspeed.study.Stats;
 import dev.lightspeed.models.Failures;
 import dev.lightspeed.models.InputError;
 import dev.lightspeed.models.run.RunFiles;

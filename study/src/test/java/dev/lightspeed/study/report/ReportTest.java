@@ -1,5 +1,6 @@
 package dev.lightspeed.study.report;
 
+import dev.lightspeed.study.Stats;
 import dev.lightspeed.models.InputError;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.annotations.XYAnnotation;

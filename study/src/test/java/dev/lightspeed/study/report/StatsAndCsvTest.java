@@ -1,5 +1,6 @@
 package dev.lightspeed.study.report;
 
+import dev.lightspeed.study.Stats;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

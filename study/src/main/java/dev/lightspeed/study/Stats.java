@@ -1,4 +1,4 @@
-package dev.lightspeed.study.report;
+package dev.lightspeed.study;
 
 import java.util.List;
 
@@ -6,7 +6,7 @@ import java.util.List;
  * Mean and sample standard deviation (divided by n - 1) of one measure over the repeats of a point. The mean is
  * NaN without values, the standard deviation NaN with fewer than two: one run says nothing about the spread.
  */
-record Stats(int n, double mean, double std) {
+public record Stats(int n, double mean, double std) {
 
     public static Stats of(List<Double> values) {
         int n = values.size();
