@@ -103,7 +103,7 @@ final class SweepCommand implements Command {
         Dataset data = Cifar10.load(DataOptions.folder(line, out)).holdOut(new Holdout(holdout, seed));
         for (PlannedRun run : runs) {
             try {
-                Trainer.checkFits(run.recipe(), data);
+                Trainer.fit(run.recipe(), data);
             } catch (InputError e) {
                 throw new InputError("at the point " + run.describePoint() + ": " + e.getMessage());
             }

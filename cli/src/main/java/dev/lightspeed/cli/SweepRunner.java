@@ -65,7 +65,8 @@ final class SweepRunner {
             boolean resume = resumable(folder, run);
             out.println();
             out.println(title + (resume ? ", continuing from its last complete epoch" : ""));
-            TrainConfig config = new TrainConfig(run.recipe(), run.seed(), device, resume, evalBatch, profile);
+            TrainConfig config = new TrainConfig(Trainer.fit(run.recipe(), data), run.seed(), device, resume, evalBatch,
+                    profile);
             long start = System.nanoTime();
             TrainingListener listener = listeners.forRun(data);
             Trainer.Result result = new Trainer(config, listener, stopRequested).run(data, RunOutput.prepare(folder));

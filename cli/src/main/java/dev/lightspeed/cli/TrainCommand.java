@@ -7,7 +7,9 @@ import dev.lightspeed.data.Holdout;
 import dev.lightspeed.export.ExportOptions;
 import dev.lightspeed.export.ExportResult;
 import dev.lightspeed.export.Precision;
+import dev.lightspeed.models.ArchitectureSpec;
 import dev.lightspeed.models.Checkpoint;
+import dev.lightspeed.models.ImageGeometry;
 import dev.lightspeed.models.EvalBatch;
 import dev.lightspeed.models.InputError;
 import dev.lightspeed.models.Presets;
@@ -143,7 +145,12 @@ final class TrainCommand implements Command {
         int threads = DeviceOptions.configureThreads(line);
 
         Dataset data = Cifar10.load(DataOptions.folder(line, out)).holdOut(holdout);
-        Trainer.checkFits(recipe, data);
+        Recipe requested = recipe;
+        recipe = Trainer.fit(recipe, data);
+        if (!recipe.architecture().equals(requested.architecture())) {
+            out.println("network fitted to " + data.info().name() + ": " + data.info().imageShape() + " images, "
+                    + data.info().numClasses() + " classes");
+        }
         // Output folders last: a run refused for bad input leaves nothing behind.
         List<RunOutput> outputs = new ArrayList<>();
         for (int r = 0; r < runs; r++) {
@@ -251,7 +258,9 @@ final class TrainCommand implements Command {
         if (line.hasOption("preset") && !line.getOptionValue("preset").equals(run.preset())) {
             throw changed(folder, "--preset " + line.getOptionValue("preset"), "recipe '" + run.preset() + "'", "");
         }
-        if (line.hasOption("recipe") && !requested.equals(run)) {
+        ArchitectureSpec network = run.architecture();
+        if (line.hasOption("recipe")
+                && !requested.fittedTo(ImageGeometry.of(network), network.numClasses()).equals(run)) {
             throw changed(folder, "--recipe " + line.getOptionValue("recipe"), "recipe '" + run.preset()
                     + "' with other values", "");
         }

@@ -81,6 +81,29 @@ public record ArchitectureSpec(
         return blockWidths.get(blockWidths.size() - 1);
     }
 
+    /**
+     * This network for images of {@code geometry} in {@code numClasses} classes: the input and the head's width
+     * follow the data, and the final max pool covers the whole feature map the conv groups leave, so the head sees
+     * one vector at any image size. airbench94 on CIFAR-10 is its own fit (32 px leaves a 3×3 map, pooled by 3).
+     */
+    public ArchitectureSpec fittedTo(ImageGeometry geometry, int numClasses) {
+        int side = geometry.size() - whiteningKernel + 1;
+        for (int i = 0; i < groups(); i++) {
+            side /= 2;
+        }
+        if (side < 1) {
+            throw new InputError(geometry + " images are too small for the " + name + " network's " + groups()
+                    + " pooling conv groups; use images of at least " + minimumImageSize() + " pixels");
+        }
+        return new ArchitectureSpec(name, geometry.channels(), geometry.size(), numClasses, whiteningKernel,
+                blockWidths, side, logitDivisor, batchNormEps, batchNormMomentum);
+    }
+
+    /** The smallest image side that leaves a 1×1 feature map after the conv groups. */
+    private int minimumImageSize() {
+        return (1 << groups()) + whiteningKernel - 1;
+    }
+
     /** Spatial size of the feature map that reaches the head; must be 1 for the linear head to see one vector. */
     public int headInputSize() {
         int size = imageSize - whiteningKernel + 1;

@@ -114,6 +114,19 @@ public record Recipe(
         }
     }
 
+    /** This recipe with its network fitted to a dataset's images and classes ({@link ArchitectureSpec#fittedTo}). */
+    public Recipe fittedTo(DatasetInfo data) {
+        return fittedTo(data.geometry(), data.numClasses());
+    }
+
+    /** This recipe with its network fitted to images of {@code geometry} in {@code numClasses} classes. */
+    public Recipe fittedTo(ImageGeometry geometry, int numClasses) {
+        ArchitectureSpec fitted = architecture.fittedTo(geometry, numClasses);
+        return fitted.equals(architecture) ? this : new Recipe(preset, fitted, epochs, batchSize, lrScale,
+                labelSmoothing, filterLr, muonMomentum, newtonSchulzSteps, biasLr, headLr, sgdMomentum, weightDecay,
+                whitenBiasEpochs, whiteningSamples, whiteningEps, translate, alternatingFlip, ttaLevel);
+    }
+
     /** Steps per epoch over {@code trainSize} images (last partial batch dropped). */
     public int stepsPerEpoch(int trainSize) {
         return trainSize / batchSize;

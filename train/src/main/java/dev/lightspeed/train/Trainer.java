@@ -1,10 +1,7 @@
 package dev.lightspeed.train;
 
 import dev.lightspeed.data.Dataset;
-import dev.lightspeed.models.ArchitectureSpec;
 import dev.lightspeed.models.Checkpoint;
-import dev.lightspeed.models.DatasetInfo;
-import dev.lightspeed.models.ImageGeometry;
 import dev.lightspeed.models.InputError;
 import dev.lightspeed.models.Normalization;
 import dev.lightspeed.models.Recipe;
@@ -81,26 +78,25 @@ public final class Trainer {
         this.stopRequested = stopRequested;
     }
 
-    /** Refuses a recipe that cannot run on this dataset, before any time is spent. */
-    public static void checkFits(Recipe recipe, Dataset data) {
-        ArchitectureSpec network = recipe.architecture();
-        DatasetInfo info = data.info();
-        if (!ImageGeometry.of(network).equals(info.geometry()) || network.numClasses() != info.numClasses()) {
-            throw new InputError("the " + recipe.preset() + " recipe's network takes "
-                    + ImageGeometry.of(network) + " images in "
-                    + network.numClasses() + " classes, but " + info.name() + " has " + info.imageShape()
-                    + " images in " + info.numClasses() + " classes; choose a recipe whose architecture matches "
-                    + info.name());
-        }
+    /**
+     * The recipe as it trains on {@code data}: its network fitted to the data's images and classes. Refuses, before
+     * any time is spent, images too small for the network and a batch larger than the training set.
+     */
+    public static Recipe fit(Recipe recipe, Dataset data) {
+        Recipe fitted = recipe.fittedTo(data.info());
         int trainCount = data.train().count();
-        if (recipe.batchSize() > trainCount) {
-            throw new InputError("batch-size " + recipe.batchSize() + " is larger than the training set ("
+        if (fitted.batchSize() > trainCount) {
+            throw new InputError("batch-size " + fitted.batchSize() + " is larger than the training set ("
                     + trainCount + " images); use a batch size of at most " + trainCount);
         }
+        return fitted;
     }
 
     public Result run(Dataset data, RunOutput output) throws IOException {
-        checkFits(recipe, data);
+        if (!fit(recipe, data).equals(recipe)) {
+            throw new IllegalArgumentException("the recipe's network is not fitted to " + data.info().name()
+                    + "; pass Trainer.fit(recipe, data)");
+        }
         int trainCount = data.train().count();
         Normalization normalization = data.info().normalization();
         PhaseTimer timer = new PhaseTimer(device, config.profile());

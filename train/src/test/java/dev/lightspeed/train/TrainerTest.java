@@ -14,6 +14,8 @@ import dev.lightspeed.models.Normalization;
 import dev.lightspeed.models.Presets;
 import dev.lightspeed.models.Recipe;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -153,8 +155,10 @@ class TrainerTest {
     }
 
     @Test
-    void aRecipeWhoseNetworkDoesNotFitTheDatasetIsRefusedBeforeTraining() {
+    void theNetworkIsFittedToTheDatasetsImagesAndClasses() {
         Recipe recipe = tinyRecipe();
+        assertEquals(recipe, Trainer.fit(recipe, tinyData()), "airbench94 on CIFAR-10 is its own fit");
+
         List<String> hundredClasses = new ArrayList<>();
         for (int c = 0; c < 100; c++) {
             hundredClasses.add("class " + c);
@@ -162,24 +166,39 @@ class TrainerTest {
         DatasetInfo cifarShaped = Cifar10.INFO;
         DatasetInfo moreClasses = new DatasetInfo("hundred", hundredClasses, cifarShaped.channels(),
                 cifarShaped.imageSize(), cifarShaped.normalization());
-        Dataset withMoreClasses = new Dataset(moreClasses, SyntheticData.randomSplit(400, 3),
-                SyntheticData.randomSplit(100, 4));
-        String classes = assertThrows(InputError.class, () -> Trainer.checkFits(recipe, withMoreClasses))
-                .getMessage();
-        assertTrue(classes.contains("in " + recipe.architecture().numClasses() + " classes, but hundred has")
-                && classes.contains("in 100 classes"), classes);
-        assertTrue(classes.contains("choose a recipe whose architecture matches hundred"), classes);
-        assertTrue(!classes.contains("\n"), classes);
+        Recipe hundred = Trainer.fit(recipe, new Dataset(moreClasses, SyntheticData.randomSplit(400, 3),
+                SyntheticData.randomSplit(100, 4)));
+        assertEquals(100, hundred.architecture().numClasses());
+        assertEquals(recipe.architecture().finalPool(), hundred.architecture().finalPool());
 
-        int size = recipe.architecture().imageSize() - 4;
-        DatasetInfo gray = new DatasetInfo("gray", cifarShaped.classes(), 1, size,
+        // 64 px gray: 63 after the 2×2 whitening conv, then 31, 15 and 7 after the three groups' pools.
+        Dataset gray64 = grayDataset(64);
+        Recipe fitted = Trainer.fit(recipe, gray64);
+        assertEquals(1, fitted.architecture().inputChannels());
+        assertEquals(64, fitted.architecture().imageSize());
+        assertEquals(7, fitted.architecture().finalPool());
+        assertEquals(1, fitted.architecture().headInputSize());
+        Network network = Network.initialize(fitted.architecture(), FP32, 0);
+        DeviceImages images = DeviceImages.upload(gray64.test(), gray64.info().normalization(), FP32);
+        try (NoGradGuard noGrad = new NoGradGuard()) {
+            Tensor logits = network.forward(images.images().narrow(0, 0, 4), false, false);
+            assertEquals(List.of(4L, 10L), List.of(logits.size(0), logits.size(1)));
+        }
+
+        String small = assertThrows(InputError.class, () -> Trainer.fit(recipe, grayDataset(8))).getMessage();
+        assertTrue(small.contains("too small") && small.contains("at least 9 pixels"), small);
+        String batch = assertThrows(InputError.class,
+                () -> Trainer.fit(recipe.with("batch-size", "500"), tinyData())).getMessage();
+        assertTrue(batch.contains("larger than the training set (400 images)"), batch);
+    }
+
+    private static Dataset grayDataset(int size) {
+        DatasetInfo gray = new DatasetInfo("gray", Cifar10.INFO.classes(), 1, size,
                 new Normalization(List.of(0.5), List.of(0.25)));
-        ImageSplit grayImages = new ImageSplit(new byte[400 * size * size], new int[400], 1, size);
-        String shape = assertThrows(InputError.class,
-                () -> Trainer.checkFits(recipe, new Dataset(gray, grayImages, grayImages))).getMessage();
-        assertTrue(shape.contains("gray has 1×" + size + "×" + size + " images"), shape);
-
-        assertDoesNotThrow(() -> Trainer.checkFits(recipe, tinyData()));
+        byte[] pixels = new byte[100 * size * size];
+        new java.util.Random(1).nextBytes(pixels);
+        ImageSplit images = new ImageSplit(pixels, new int[100], 1, size);
+        return new Dataset(gray, images, images);
     }
 
     @Test
