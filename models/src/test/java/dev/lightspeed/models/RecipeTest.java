@@ -1,5 +1,6 @@
 package dev.lightspeed.models;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -57,9 +58,26 @@ class RecipeTest {
     @Test
     void everyPresetChecksEveryField() {
         // Each field the record has is asserted above; a field added later must be added to that test too.
-        assertEquals(List.of("airbench94"), List.copyOf(Presets.names()));
+        assertEquals(List.of("airbench94", "airbench-cifar100", "airbench-folder64"), List.copyOf(Presets.names()));
         assertEquals(19, RecipeJson.fieldNames(Recipe.class).size());
         assertEquals(10, RecipeJson.fieldNames(ArchitectureSpec.class).size());
+    }
+
+    @Test
+    void theDatasetPresetsAreAirbench94WithTheirOwnDataShapeAndBatch() {
+        Recipe airbench = Presets.named("airbench94");
+        Recipe cifar100 = Presets.named("airbench-cifar100");
+        assertEquals(100, cifar100.architecture().numClasses());
+        ObjectNode fitted = RecipeJson.tree(airbench.fittedTo(new ImageGeometry(3, 32), 100));
+        fitted.put("preset", cifar100.preset());
+        assertEquals(fitted, RecipeJson.tree(cifar100));
+
+        Recipe folder = Presets.named("airbench-folder64");
+        assertEquals(64, folder.architecture().imageSize());
+        assertEquals(1, folder.architecture().headInputSize(), "its final pool covers the 64 px feature map");
+        assertEquals(500, folder.batchSize());
+        assertEquals(4, folder.translate());
+        assertEquals(airbench.epochs(), folder.epochs());
     }
 
     @Test
