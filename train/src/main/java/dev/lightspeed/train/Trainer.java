@@ -148,54 +148,86 @@ public final class Trainer {
                 + torch.get_num_threads() + " threads, " + recipe.epochs() + " epochs of " + stepsPerEpoch
                 + " steps × " + recipe.batchSize());
 
+        TrainingTrace trace = null;
+        if (config.trace() != null) {
+            config.trace().steps().requireWithin(recipe.epochs() * stepsPerEpoch, startEpoch * stepsPerEpoch + 1);
+            trace = new TrainingTrace(config.trace(), device);
+        }
         List<EpochMetrics> rows = new ArrayList<>();
         double trainSeconds = 0;
         double ttaTestAcc = Double.NaN;
-        for (int epoch = startEpoch; epoch < recipe.epochs(); epoch++) {
-            // Everything made during the epoch (augmented copy, batches, evaluation) is freed at its end.
-            try (PointerScope epochScope = new PointerScope()) {
-                ResidentMemory.resetPeak();
-                timer.reset();
-                timer.start();
-                long epochStart = System.nanoTime();
-                EpochTotals totals = trainEpoch(epoch, startEpoch, network, optimization, augmentation, train,
-                        timer, output);
-                double epochTrain = (System.nanoTime() - epochStart) / 1e9;
-                trainSeconds += epochTrain;
+        try {
+            for (int epoch = startEpoch; epoch < recipe.epochs(); epoch++) {
+                // Everything made during the epoch (augmented copy, batches, evaluation) is freed at its end.
+                try (PointerScope epochScope = new PointerScope()) {
+                    ResidentMemory.resetPeak();
+                    timer.reset();
+                    timer.start();
+                    long epochStart = System.nanoTime();
+                    EpochTotals totals = trainEpoch(epoch, startEpoch, network, optimization, augmentation, train,
+                            timer, trace, output);
+                    double epochTrain = (System.nanoTime() - epochStart) / 1e9;
+                    trainSeconds += epochTrain;
 
-                boolean last = epoch == recipe.epochs() - 1;
-                Evaluation.Result plainVal = validation == null ? null
-                        : Evaluation.evaluate(network, validation, 0, config.evalBatch());
-                Double ttaVal = last && validation != null ? Evaluation.evaluate(network, validation,
-                        recipe.ttaLevel(), config.evalBatch()).accuracy() : null;
-                Evaluation.Result plain = Evaluation.evaluate(network, test, 0, config.evalBatch());
-                Double tta = last ? Evaluation.evaluate(network, test, recipe.ttaLevel(), config.evalBatch())
-                        .accuracy() : null;
-                if (last) {
-                    ttaTestAcc = tta;
+                    boolean last = epoch == recipe.epochs() - 1;
+                    Evaluation.Result plainVal = validation == null ? null
+                            : Evaluation.evaluate(network, validation, 0, config.evalBatch());
+                    Double ttaVal = last && validation != null ? Evaluation.evaluate(network, validation,
+                            recipe.ttaLevel(), config.evalBatch()).accuracy() : null;
+                    Evaluation.Result plain = Evaluation.evaluate(network, test, 0, config.evalBatch());
+                    Double tta = last ? Evaluation.evaluate(network, test, recipe.ttaLevel(), config.evalBatch())
+                            .accuracy() : null;
+                    if (last) {
+                        ttaTestAcc = tta;
+                    }
+                    timer.lap(PhaseTimer.EVAL);
+                    if (trace != null) {
+                        trace.afterEpoch(timer);
+                    }
+
+                    int seen = stepsPerEpoch * recipe.batchSize();
+                    EpochMetrics row = new EpochMetrics(epoch + 1, totals.loss() / seen, totals.correct() / seen,
+                            plainVal == null ? null : plainVal.loss(), plainVal == null ? null : plainVal.accuracy(),
+                            plain.loss(), plain.accuracy(), ttaVal, tta, epochTrain,
+                            (System.nanoTime() - runStart) / 1e9, seen / epochTrain, ResidentMemory.peakBytes(),
+                            timer.secondsByPhase());
+                    rows.add(row);
+                    Checkpoint checkpoint = new Checkpoint(recipe.architecture(), recipe, data.info().classes(),
+                            normalization, config.seed(), epoch + 1, last ? tta : plain.accuracy(),
+                            last ? recipe.ttaLevel() : 0, network.snapshot());
+                    output.writeCheckpoint(checkpoint, optimization.state(), (epoch + 1) * stepsPerEpoch,
+                            data.holdout());
+                    output.appendMetrics(row);
+                    listener.epochFinished(row);
                 }
-                timer.lap(PhaseTimer.EVAL);
-
-                int seen = stepsPerEpoch * recipe.batchSize();
-                EpochMetrics row = new EpochMetrics(epoch + 1, totals.loss() / seen, totals.correct() / seen,
-                        plainVal == null ? null : plainVal.loss(), plainVal == null ? null : plainVal.accuracy(),
-                        plain.loss(), plain.accuracy(), ttaVal, tta, epochTrain,
-                        (System.nanoTime() - runStart) / 1e9, seen / epochTrain, ResidentMemory.peakBytes(),
-                        timer.secondsByPhase());
-                rows.add(row);
-                Checkpoint checkpoint = new Checkpoint(recipe.architecture(), recipe, data.info().classes(),
-                        normalization, config.seed(), epoch + 1, last ? tta : plain.accuracy(),
-                        last ? recipe.ttaLevel() : 0, network.snapshot());
-                output.writeCheckpoint(checkpoint, optimization.state(), (epoch + 1) * stepsPerEpoch,
-                        data.holdout());
-                output.appendMetrics(row);
-                listener.epochFinished(row);
             }
+        } catch (IOException | RuntimeException e) {
+            closeTrace(trace, timer, e);
+            throw e;
         }
+        closeTrace(trace, timer, null);
         if (Double.isNaN(ttaTestAcc)) {
             ttaTestAcc = Evaluation.evaluate(network, test, recipe.ttaLevel(), config.evalBatch()).accuracy();
         }
         return new Result(data, rows, ttaTestAcc, trainSeconds, output);
+    }
+
+    /**
+     * Writes what a trace recorded when the run leaves its window open (stopped inside it); a failure to do so while
+     * the run fails for another reason is attached to that reason.
+     */
+    private static void closeTrace(TrainingTrace trace, PhaseTimer timer, Exception failure) throws IOException {
+        if (trace == null) {
+            return;
+        }
+        try {
+            trace.close(timer);
+        } catch (IOException | RuntimeException e) {
+            if (failure == null) {
+                throw e;
+            }
+            failure.addSuppressed(e);
+        }
     }
 
     /** The recipe's training loss: label-smoothed cross entropy summed, not averaged, over the batch. */
@@ -204,7 +236,8 @@ public final class Trainer {
     }
 
     private EpochTotals trainEpoch(int epoch, int startEpoch, Network network, Optimization optimization,
-            Augmentation augmentation, DeviceImages train, PhaseTimer timer, RunOutput output) {
+            Augmentation augmentation, DeviceImages train, PhaseTimer timer, TrainingTrace trace, RunOutput output)
+            throws IOException {
         int stepsPerEpoch = recipe.stepsPerEpoch(train.count());
         Tensor epochImages = augmentation.epochImages(epoch);
         Tensor order = Tensors.fromHost(augmentation.epochOrder(epoch, train.count()), device);
@@ -219,6 +252,9 @@ public final class Trainer {
                 throw new TrainingStopped("interrupted at epoch " + (epoch + 1) + ", step " + (s + 1)
                         + (epoch > startEpoch || startEpoch > 0 ? "; the last complete epoch is saved in "
                         + output.folder() + " (continue with --resume)" : "; nothing was saved"));
+            }
+            if (trace != null) {
+                trace.beforeStep(step + 1, timer);
             }
             try (PointerScope scope = new PointerScope()) {
                 Tensor index = order.narrow(0, (long) s * recipe.batchSize(), recipe.batchSize());
@@ -242,6 +278,9 @@ public final class Trainer {
                 }
                 optimization.step(step);
                 timer.lap(PhaseTimer.OPTIMIZER);
+            }
+            if (trace != null) {
+                trace.afterStep(s == stepsPerEpoch - 1, timer);
             }
             listener.step(epoch, s + 1, stepsPerEpoch);
         }

@@ -37,14 +37,12 @@ class TrainerTest {
     /** Pinned, so that what a test checks does not depend on whether the CPU has native bf16. */
     private static final ComputeDevice FP32 = ComputeDevice.resolve("cpu", "fp32");
 
-    /** A small synthetic run: 2 epochs of 4 steps on 400 random images. */
     private static Recipe tinyRecipe() {
-        return Presets.named("airbench94").with("epochs", "2").with("batch-size", "100")
-                .with("whitening-samples", "200").with("whiten-bias-epochs", "1");
+        return TinyRun.recipe();
     }
 
     private static Dataset tinyData() {
-        return SyntheticData.dataset(SyntheticData.randomSplit(400, 3), SyntheticData.randomSplit(100, 4));
+        return TinyRun.data();
     }
 
     /** The CPU at {@code precision}; bf16 only where the CPU computes it natively (emulated it is too slow). */

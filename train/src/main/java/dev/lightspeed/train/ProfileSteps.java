@@ -1,0 +1,73 @@
+package dev.lightspeed.train;
+
+import dev.lightspeed.models.InputError;
+
+/**
+ * The steps of a run that a trace covers, counted from 1 over the whole run (epoch after epoch), both ends
+ * included. A trace of a few steps stays small enough to open.
+ */
+public record ProfileSteps(int first, int last) {
+
+    /** Past the first steps, whose one-time costs (allocation, kernel selection) would crowd the picture. */
+    public static final ProfileSteps DEFAULT = new ProfileSteps(10, 20);
+
+    public ProfileSteps {
+        if (first < 1 || last < first) {
+            throw new IllegalArgumentException("steps " + first + "-" + last);
+        }
+    }
+
+    /**
+     * Reads {@code FIRST-LAST}, such as {@code 20-30}.
+     *
+     * @throws InputError when the text is not two step numbers from 1 up, the first not after the last
+     */
+    public static ProfileSteps parse(String text) {
+        String[] parts = text.trim().split("-", -1);
+        try {
+            if (parts.length == 2) {
+                int first = Integer.parseInt(parts[0].trim());
+                int last = Integer.parseInt(parts[1].trim());
+                if (first >= 1 && last >= first) {
+                    return new ProfileSteps(first, last);
+                }
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new InputError("--profile-steps takes FIRST-LAST, step numbers from 1 with FIRST <= LAST (such as "
+                + "20-30), got '" + text + "'");
+    }
+
+    /** The default window shortened and moved back to fit a run of {@code totalSteps}. */
+    public static ProfileSteps defaultFor(int totalSteps) {
+        int last = Math.min(DEFAULT.last, totalSteps);
+        int first = Math.max(1, Math.min(DEFAULT.first, totalSteps - (DEFAULT.last - DEFAULT.first)));
+        return new ProfileSteps(first, Math.max(first, last));
+    }
+
+    /**
+     * Refuses a window that a run of {@code totalSteps}, continuing at step {@code nextStep}, never reaches.
+     *
+     * @throws InputError when a step of the window lies past the run, or the whole window was trained before
+     */
+    public void requireWithin(int totalSteps, int nextStep) {
+        if (last > totalSteps) {
+            throw new InputError("--profile-steps " + this + " lies outside the run, whose steps are 1-" + totalSteps
+                    + "; choose steps within it");
+        }
+        if (last < nextStep) {
+            throw new InputError("--profile-steps " + this + " were trained before; the run continues at step "
+                    + nextStep + ", so choose steps from there on");
+        }
+    }
+
+    public boolean contains(int step) {
+        return step >= first && step <= last;
+    }
+
+    @Override
+    public String toString() {
+        return first + "-" + last;
+    }
+}
