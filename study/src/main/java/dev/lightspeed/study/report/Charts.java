@@ -20,8 +20,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Locale;
 
-/** What the report's figures share: their size, look, number format and PNG encoding. */
-final class Charts {
+/** What lightspeed's figures share: their size, look, number format and PNG encoding. */
+public final class Charts {
 
     // Figures are drawn off screen, and a machine with no display can fail to start AWT unless told so before
     // anything touches it; hence first.
@@ -46,7 +46,7 @@ final class Charts {
     private Charts() {
     }
 
-    static byte[] png(JFreeChart chart) {
+    public static byte[] png(JFreeChart chart) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try {
             ChartUtils.writeChartAsPNG(bytes, chart, WIDTH, HEIGHT);
@@ -69,7 +69,7 @@ final class Charts {
     }
 
     /** A white chart with light grid lines, a subtitle under the title and the legend (if any) at the right. */
-    static JFreeChart styled(JFreeChart chart, String subtitle) {
+    public static JFreeChart styled(JFreeChart chart, String subtitle) {
         chart.setBackgroundPaint(Color.WHITE);
         Plot plot = chart.getPlot();
         plot.setBackgroundPaint(Color.WHITE);
