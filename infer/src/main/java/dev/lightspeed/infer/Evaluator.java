@@ -8,9 +8,12 @@ import dev.lightspeed.models.report.ClassTally;
 import dev.lightspeed.models.report.EvalReport;
 import dev.lightspeed.models.report.Timings;
 import dev.lightspeed.models.report.TtaMode;
+import dev.lightspeed.models.trace.SpanNames;
+import dev.lightspeed.models.trace.TraceRecorder;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** Scores a labelled split with a model and measures accuracy and speed. */
 public final class Evaluator {
@@ -28,6 +31,12 @@ public final class Evaluator {
      */
     public static EvalReport evaluate(ScoringSession session, ImageSplit split, List<String> classes,
             ImageGeometry geometry, EvalSettings settings) {
+        return evaluate(session, split, classes, geometry, settings, null);
+    }
+
+    /** As above, with a span per warm-up and measured batch recorded in {@code trace} (when not null). */
+    public static EvalReport evaluate(ScoringSession session, ImageSplit split, List<String> classes,
+            ImageGeometry geometry, EvalSettings settings, TraceRecorder trace) {
         ModelInfo model = session.info();
         checkFits(model, classes, geometry);
         if (split.count() == 0) {
@@ -44,8 +53,13 @@ public final class Evaluator {
 
         long warmupStart = System.nanoTime();
         for (int i = 0; i < settings.warmupBatches(); i++) {
+            long spanStart = trace == null ? 0 : TraceRecorder.now();
             Pixels.toUnitRange(split.images(), imageValues, 0, batchSize, pixels);
             score(session, tta, pixels, batchSize);
+            if (trace != null) {
+                trace.span(SpanNames.warmupBatch(i + 1), SpanNames.BATCH, spanStart, TraceRecorder.now(),
+                        Map.of("images", batchSize));
+            }
         }
         double warmupSeconds = seconds(warmupStart);
 
@@ -55,10 +69,15 @@ public final class Evaluator {
         long scoringStart = System.nanoTime();
         for (int first = 0; first < split.count(); first += batchSize) {
             int count = Math.min(batchSize, split.count() - first);
+            long spanStart = trace == null ? 0 : TraceRecorder.now();
             Pixels.toUnitRange(split.images(), imageValues, first, count, pixels);
             long batchStart = System.nanoTime();
             float[] logits = score(session, tta, pixels, count);
             batchMillis.add((System.nanoTime() - batchStart) / 1e6);
+            if (trace != null) {
+                trace.span(SpanNames.batch(batchMillis.size()), SpanNames.BATCH, spanStart, TraceRecorder.now(),
+                        Map.of("images", count));
+            }
             for (int i = 0; i < count; i++) {
                 tally.add(split.label(first + i), argmax(logits, i * classCount, classCount));
             }

@@ -10,7 +10,11 @@ import ai.onnxruntime.TensorInfo;
 import dev.lightspeed.models.ImageGeometry;
 import dev.lightspeed.models.InputError;
 import dev.lightspeed.models.OnnxContract;
+import dev.lightspeed.models.trace.ChromeTrace;
+import dev.lightspeed.models.trace.TraceRecorder;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -22,6 +26,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * An ONNX Runtime session on an image classifier, checked on opening: one float32 input [N, channels, size, size]
@@ -36,6 +41,8 @@ public final class ScoringSession implements AutoCloseable {
     private final ModelInfo info;
     private final SessionSettings settings;
     private final double openSeconds;
+    /** Where ONNX Runtime's profiler writes its trace, for a profiled session; null otherwise. */
+    private final Path profileFolder;
     /**
      * Reused native input memory. ONNX Runtime reads a direct buffer in place; from a heap array it would copy
      * every batch into a freshly allocated direct buffer, a cost that shows against a fast (int8) model.
@@ -43,13 +50,14 @@ public final class ScoringSession implements AutoCloseable {
     private FloatBuffer input = FloatBuffer.allocate(0);
 
     private ScoringSession(OrtEnvironment environment, OrtSession.SessionOptions options, OrtSession session,
-            ModelInfo info, SessionSettings settings, double openSeconds) {
+            ModelInfo info, SessionSettings settings, double openSeconds, Path profileFolder) {
         this.environment = environment;
         this.options = options;
         this.session = session;
         this.info = info;
         this.settings = settings;
         this.openSeconds = openSeconds;
+        this.profileFolder = profileFolder;
     }
 
     /**
@@ -59,25 +67,45 @@ public final class ScoringSession implements AutoCloseable {
      *                    feed, or the provider is unavailable
      */
     public static ScoringSession open(Path model, SessionSettings settings) {
+        return open(model, settings, false);
+    }
+
+    /**
+     * Loads and checks a model, with ONNX Runtime's own profiler recording from the start (loading, graph
+     * optimization, then every node of every run) until {@link #endProfilingInto}.
+     */
+    public static ScoringSession openProfiled(Path model, SessionSettings settings) {
+        return open(model, settings, true);
+    }
+
+    private static ScoringSession open(Path model, SessionSettings settings, boolean profiled) {
         requireFile(model);
         long start = System.nanoTime();
         OrtEnvironment environment = OrtEnvironment.getEnvironment();
         OrtSession.SessionOptions options = new OrtSession.SessionOptions();
         OrtSession session = null;
+        Path profileFolder = null;
         try {
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             options.setIntraOpNumThreads(settings.threads());
             settings.provider().addTo(options);
+            if (profiled) {
+                profileFolder = Files.createTempDirectory("lightspeed-onnxruntime-profile");
+                options.enableProfiling(profileFolder.resolve("onnxruntime").toString());
+            }
             session = environment.createSession(model.toString(), options);
             ModelInfo info = describe(model, session);
             double seconds = (System.nanoTime() - start) / 1e9;
-            return new ScoringSession(environment, options, session, info, settings, seconds);
+            return new ScoringSession(environment, options, session, info, settings, seconds, profileFolder);
         } catch (OrtException e) {
-            closeQuietly(session, options);
+            closeQuietly(session, options, profileFolder);
             throw new InputError(model + " is not a usable ONNX model (" + OrtMessages.firstLine(e)
                     + "); pass the .onnx file written by lightspeed export", e);
+        } catch (IOException e) {
+            closeQuietly(session, options, profileFolder);
+            throw new UncheckedIOException(e);
         } catch (RuntimeException e) {
-            closeQuietly(session, options);
+            closeQuietly(session, options, profileFolder);
             throw e;
         }
     }
@@ -128,9 +156,28 @@ public final class ScoringSession implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops ONNX Runtime's profiler of a session opened with {@link #openProfiled} and adds its events to
+     * {@code trace}: ONNX Runtime counts them in microseconds from its profiling start, a time on the system clock.
+     */
+    public void endProfilingInto(TraceRecorder trace) throws IOException {
+        if (profileFolder == null) {
+            throw new IllegalStateException("the session was not opened with openProfiled");
+        }
+        try {
+            long zero = session.getProfilingStartTimeInNs();
+            Path written = Path.of(session.endProfiling());
+            trace.merge(ChromeTrace.read(written).rawEvents(), zero);
+        } catch (OrtException e) {
+            throw new IllegalStateException("onnxruntime's profiler failed: " + OrtMessages.firstLine(e), e);
+        } finally {
+            deleteFolder(profileFolder);
+        }
+    }
+
     @Override
     public void close() {
-        closeQuietly(session, options);
+        closeQuietly(session, options, profileFolder);
     }
 
     private static void requireFile(Path model) {
@@ -254,7 +301,7 @@ public final class ScoringSession implements AutoCloseable {
         return "a non-tensor value";
     }
 
-    private static void closeQuietly(OrtSession session, OrtSession.SessionOptions options) {
+    private static void closeQuietly(OrtSession session, OrtSession.SessionOptions options, Path profileFolder) {
         try {
             if (session != null) {
                 session.close();
@@ -263,5 +310,25 @@ public final class ScoringSession implements AutoCloseable {
             // Closing releases native memory; a failure there leaves nothing for the caller to do.
         }
         options.close();
+        if (profileFolder != null) {
+            // A profiled session that was not ended writes its trace as it closes; nobody asked for that one.
+            try {
+                deleteFolder(profileFolder);
+            } catch (IOException ignored) {
+                // A file left in the temporary folder is the system's to clean.
+            }
+        }
+    }
+
+    private static void deleteFolder(Path folder) throws IOException {
+        if (!Files.exists(folder)) {
+            return;
+        }
+        try (Stream<Path> files = Files.list(folder)) {
+            for (Path file : files.toList()) {
+                Files.deleteIfExists(file);
+            }
+        }
+        Files.deleteIfExists(folder);
     }
 }

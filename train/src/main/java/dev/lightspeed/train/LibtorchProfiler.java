@@ -140,6 +140,19 @@ public final class LibtorchProfiler {
     }
 
     /**
+     * Starts the profiler for a trace, or notes in the trace why its operators are missing and returns
+     * {@code null}.
+     */
+    static LibtorchProfiler startFor(TraceRecorder trace, ComputeDevice device) {
+        Optional<String> unavailable = unavailable();
+        if (unavailable.isPresent()) {
+            trace.note("operators", "not recorded: " + unavailable.get());
+            return null;
+        }
+        return start(device);
+    }
+
+    /**
      * An empty {@code std::unordered_set<at::RecordScope>} (which tells the profiler to record every scope), laid
      * out as libstdc++ lays out an empty hash table: its bucket array is its own single bucket, and no elements.
      */

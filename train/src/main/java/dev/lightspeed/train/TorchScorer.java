@@ -6,15 +6,19 @@ import dev.lightspeed.models.report.ClassTally;
 import dev.lightspeed.models.report.EvalReport;
 import dev.lightspeed.models.report.Timings;
 import dev.lightspeed.models.report.TtaMode;
+import dev.lightspeed.models.trace.SpanNames;
+import dev.lightspeed.models.trace.TraceRecorder;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.LongOptional;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 
+import java.io.IOException;
 import java.nio.LongBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Scores a checkpoint with the trainer's own libtorch evaluation, timed like an ONNX Runtime evaluation, so the
@@ -35,8 +39,12 @@ public final class TorchScorer {
         }
     }
 
+    /**
+     * Scores and, given a {@code traceFile} (else {@code null}), writes a trace of the warm-up and measured
+     * batches: a span per batch and inside it the operators libtorch's profiler recorded.
+     */
     public static EvalReport evaluate(Loaded loaded, ImageSplit test, ComputeDevice device, int batchSize,
-            int warmupBatches, boolean tta) {
+            int warmupBatches, boolean tta, Path traceFile) throws IOException {
         long start = System.nanoTime();
         Checkpoint checkpoint = loaded.checkpoint();
         Network network = Network.fromValues(checkpoint.architecture(), device, checkpoint.tensors());
@@ -44,15 +52,26 @@ public final class TorchScorer {
         device.synchronize();
         double loadSeconds = loaded.seconds() + (System.nanoTime() - start) / 1e9;
         int level = tta ? TtaMode.VIEWS.level() : TtaMode.NONE.level();
+        TraceRecorder trace = traceFile == null ? null : new TraceRecorder();
+        LibtorchProfiler profiler = null;
+        if (trace != null) {
+            trace.name("lightspeed eval", "scoring");
+            profiler = LibtorchProfiler.startFor(trace, device);
+        }
 
         long warmupStart = System.nanoTime();
         try (NoGradGuard noGrad = new NoGradGuard()) {
             for (int b = 0; b < warmupBatches; b++) {
                 try (PointerScope scope = new PointerScope()) {
+                    long spanStart = trace == null ? 0 : TraceRecorder.now();
                     long first = (long) b * batchSize % test.count();
                     long size = Math.min(batchSize, test.count() - first);
                     Evaluation.logits(network, images.images().narrow(0, first, size), level);
                     device.synchronize();
+                    if (trace != null) {
+                        trace.span(SpanNames.warmupBatch(b + 1), SpanNames.BATCH, spanStart, TraceRecorder.now(),
+                                Map.of("images", size));
+                    }
                 }
             }
         }
@@ -65,10 +84,15 @@ public final class TorchScorer {
             for (int first = 0; first < test.count(); first += batchSize) {
                 int size = Math.min(batchSize, test.count() - first);
                 try (PointerScope scope = new PointerScope()) {
+                    long spanStart = trace == null ? 0 : TraceRecorder.now();
                     long batchStart = System.nanoTime();
                     Tensor logits = Evaluation.logits(network, images.images().narrow(0, first, size), level);
                     Tensor predicted = logits.argmax(new LongOptional(1), false).cpu().contiguous();
                     batchMillis.add((System.nanoTime() - batchStart) / 1e6);
+                    if (trace != null) {
+                        trace.span(SpanNames.batch(batchMillis.size()), SpanNames.BATCH, spanStart,
+                                TraceRecorder.now(), Map.of("images", size));
+                    }
                     LongBuffer predictions = (LongBuffer) predicted.createBuffer();
                     for (int i = 0; i < size; i++) {
                         tally.add(test.label(first + i), (int) predictions.get(i));
@@ -77,6 +101,12 @@ public final class TorchScorer {
             }
         }
         double scoringSeconds = (System.nanoTime() - scoringStart) / 1e9;
+        if (trace != null) {
+            if (profiler != null) {
+                profiler.stopInto(trace);
+            }
+            trace.write(traceFile);
+        }
         return EvalReport.of(loaded.file().toString(), device.precisionName(), "libtorch-" + device.kind(),
                 org.bytedeco.pytorch.global.torch.get_num_threads(), batchSize,
                 tta ? TtaMode.VIEWS : TtaMode.NONE, tally, checkpoint.classes(),

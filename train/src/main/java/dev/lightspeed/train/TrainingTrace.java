@@ -1,5 +1,6 @@
 package dev.lightspeed.train;
 
+import dev.lightspeed.models.trace.SpanNames;
 import dev.lightspeed.models.trace.TraceRecorder;
 
 import java.io.IOException;
@@ -13,9 +14,6 @@ import java.util.Map;
  * inside it.
  */
 final class TrainingTrace {
-
-    static final String STEP = "step";
-    static final String PHASE = "phase";
 
     private final TraceRequest request;
     private final ComputeDevice device;
@@ -49,16 +47,14 @@ final class TrainingTrace {
         device.synchronize();
         recorder.name("lightspeed train", "training");
         recorder.note("profiled steps", request.steps().toString());
-        LibtorchProfiler.unavailable().ifPresentOrElse(
-                why -> recorder.note("operators", "not recorded: " + why),
-                () -> profiler = LibtorchProfiler.start(device));
+        profiler = LibtorchProfiler.startFor(recorder, device);
         recording = true;
         timer.traceInto(this);
     }
 
     /** A phase the timer has timed while recording, in nanoseconds since the epoch. */
     void phase(String name, long start, long end) {
-        recorder.span(name, PHASE, start, end, step == 0 ? Map.of() : Map.of(STEP, step));
+        recorder.span(name, SpanNames.PHASE, start, end, step == 0 ? Map.of() : Map.of(SpanNames.STEP, step));
         lastPhaseEnd = end;
     }
 
@@ -67,7 +63,7 @@ final class TrainingTrace {
         if (!recording) {
             return;
         }
-        recorder.span(STEP + " " + step, STEP, stepStart, lastPhaseEnd, Map.of(STEP, step));
+        recorder.span(SpanNames.step(step), SpanNames.STEP, stepStart, lastPhaseEnd, Map.of(SpanNames.STEP, step));
         lastRecordedStep = step;
         step = 0;
         if (lastRecordedStep >= request.steps().last() && !endsEpoch) {
