@@ -2,10 +2,8 @@ package dev.lightspeed.study.profile;
 
 import dev.lightspeed.models.trace.TraceEvent;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -32,53 +30,45 @@ public record OperatorTable(List<Row> rows, double windowMicros, double selfSumM
         }
     }
 
-    /** An open event while its thread's events are walked in time order. */
-    private static final class Frame {
+    /** An event between its start and its end while its thread's events are walked in time order. */
+    private static final class Open {
         final TraceEvent event;
         final String operator;
+        /** Whether no event of the same operator encloses it, so that its time counts in the cumulative column. */
         final boolean outermost;
-        double childMicros;
+        double selfMicros;
 
-        Frame(TraceEvent event, String operator, boolean outermost) {
+        Open(TraceEvent event, String operator, boolean outermost) {
             this.event = event;
             this.operator = operator;
             this.outermost = outermost;
         }
     }
 
-    /** Sums per operator, filled in as frames close. */
+    /** A start or an end of an event. */
+    private record Boundary(double micros, boolean start, int event) {
+    }
+
+    /** Sums per operator, filled in as events end. */
     private static final class Totals {
         int calls;
         double self;
         double cumulative;
+
+        void add(Open open) {
+            calls++;
+            self += open.selfMicros;
+            if (open.outermost) {
+                cumulative += open.event.durationMicros();
+            }
+        }
     }
 
     public static OperatorTable of(List<TraceEvent> events) {
         Map<String, List<TraceEvent>> byThread = new TreeMap<>();
         events.forEach(e -> byThread.computeIfAbsent(e.thread(), t -> new ArrayList<>()).add(e));
         Map<String, Totals> totals = new LinkedHashMap<>();
-        for (List<TraceEvent> thread : byThread.values()) {
-            // A parent before its children: earlier start first, and of two that start together the longer.
-            thread.sort(Comparator.comparingDouble(TraceEvent::startMicros)
-                    .thenComparing(Comparator.comparingDouble(TraceEvent::durationMicros).reversed()));
-            Deque<Frame> open = new ArrayDeque<>();
-            for (TraceEvent event : thread) {
-                while (!open.isEmpty() && open.peek().event.endMicros() <= event.startMicros()) {
-                    close(open.pop(), totals);
-                }
-                String operator = operator(event);
-                Frame parent = open.peek();
-                if (parent != null) {
-                    // A child that outlasts its parent (clocks that disagree slightly) is charged to it in part.
-                    parent.childMicros += Math.min(event.endMicros(), parent.event.endMicros()) - event.startMicros();
-                }
-                boolean outermost = open.stream().noneMatch(f -> f.operator.equals(operator));
-                open.push(new Frame(event, operator, outermost));
-            }
-            while (!open.isEmpty()) {
-                close(open.pop(), totals);
-            }
-        }
+        byThread.values().forEach(thread -> walk(thread, totals));
         List<Row> rows = new ArrayList<>();
         totals.forEach((operator, t) -> rows.add(new Row(operator, t.calls, t.self, t.cumulative)));
         rows.sort(Comparator.comparingDouble(Row::selfMicros).reversed().thenComparing(Row::operator));
@@ -88,12 +78,46 @@ public record OperatorTable(List<Row> rows, double windowMicros, double selfSumM
                 byThread.size(), events.size());
     }
 
-    private static void close(Frame frame, Map<String, Totals> totals) {
-        Totals t = totals.computeIfAbsent(frame.operator, k -> new Totals());
-        t.calls++;
-        t.self += Math.max(0, frame.event.durationMicros() - frame.childMicros);
-        if (frame.outermost) {
-            t.cumulative += frame.event.durationMicros();
+    /**
+     * Walks one thread's starts and ends in time order, giving each stretch of time to the innermost open event
+     * (the latest started). For nested events that is each one's duration less its children's; it stays exact
+     * when two events overlap without nesting (such as a span that ends, by rounding, a nanosecond after the next
+     * one starts), and the self times always add up to the time some event covers.
+     */
+    private static void walk(List<TraceEvent> thread, Map<String, Totals> totals) {
+        List<Boundary> boundaries = new ArrayList<>();
+        for (int i = 0; i < thread.size(); i++) {
+            TraceEvent event = thread.get(i);
+            if (event.durationMicros() <= 0) {
+                totals.computeIfAbsent(operator(event), k -> new Totals()).calls++;
+                continue;
+            }
+            boundaries.add(new Boundary(event.startMicros(), true, i));
+            boundaries.add(new Boundary(event.endMicros(), false, i));
+        }
+        // At one instant, ends before starts; of events starting together, the longer (the parent) first.
+        boundaries.sort(Comparator.comparingDouble(Boundary::micros)
+                .thenComparing(Boundary::start)
+                .thenComparing(b -> b.start() ? -thread.get(b.event()).durationMicros() : 0.0));
+        Open[] opened = new Open[thread.size()];
+        List<Open> open = new ArrayList<>();
+        double last = boundaries.isEmpty() ? 0 : boundaries.get(0).micros();
+        for (Boundary boundary : boundaries) {
+            if (!open.isEmpty()) {
+                open.get(open.size() - 1).selfMicros += boundary.micros() - last;
+            }
+            last = boundary.micros();
+            if (boundary.start()) {
+                TraceEvent event = thread.get(boundary.event());
+                String operator = operator(event);
+                boolean outermost = open.stream().noneMatch(o -> o.operator.equals(operator));
+                opened[boundary.event()] = new Open(event, operator, outermost);
+                open.add(opened[boundary.event()]);
+            } else {
+                Open ended = opened[boundary.event()];
+                open.remove(open.lastIndexOf(ended));
+                totals.computeIfAbsent(ended.operator, k -> new Totals()).add(ended);
+            }
         }
     }
 

@@ -70,6 +70,24 @@ class OperatorTableTest {
     }
 
     @Test
+    void spansThatOverlapWithoutNestingShareTheirTimeAndCountItOnce(@TempDir Path dir) throws Exception {
+        // The second phase starts a hair before the first ends (rounding), and an operator outlasts its phase.
+        OperatorTable table = new HandMadeTraces()
+                .event("step 1", 1, 0, 100)
+                .event("backward", 1, 0, 40.000001)
+                .event("optimizer", 1, 40, 60)
+                .event("aten::mul", 1, 90, 20)
+                .table(dir.resolve("overlaps.json"));
+        Map<String, OperatorTable.Row> rows = table.byOperator();
+        assertEquals(110, table.windowMicros(), EPS);
+        assertEquals(110, table.selfSumMicros(), EPS);
+        assertEquals(0, rows.get("step 1").selfMicros(), 1e-5);
+        assertEquals(40, rows.get("backward").selfMicros(), 1e-5);
+        assertEquals(50, rows.get("optimizer").selfMicros(), 1e-5);
+        assertEquals(20, rows.get("aten::mul").selfMicros(), EPS);
+    }
+
+    @Test
     void theTableReadsLikeCProfilesAndCutsAtTop(@TempDir Path dir) throws Exception {
         List<String> lines = twoSteps(dir).lines(3);
         assertEquals("16 events on 2 threads; window 0.160 ms (first start to last end); self times sum to"
