@@ -12,6 +12,7 @@ import dev.lightspeed.models.report.ClassAccuracy;
 import dev.lightspeed.models.report.EvalReport;
 import dev.lightspeed.models.report.Timings;
 import dev.lightspeed.models.report.TtaMode;
+import dev.lightspeed.models.trace.TraceRecorder;
 import dev.lightspeed.train.ComputeDevice;
 import dev.lightspeed.train.Threads;
 import dev.lightspeed.train.TorchScorer;
@@ -41,7 +42,8 @@ final class EvalCommand implements Command {
 
     @Override
     public String usage() {
-        return "--model FILE [--data DIR] [--provider cpu|cuda|tensorrt] [--batch-size N] [--tta] [--json]";
+        return "--model FILE [--data DIR] [--provider cpu|cuda|tensorrt] [--batch-size N] [--tta] [--json]"
+                + " [--profile-out FILE]";
     }
 
     @Override
@@ -66,6 +68,9 @@ final class EvalCommand implements Command {
                 .desc("with --checkpoint: libtorch device (default: cuda when available, else cpu)").build());
         o.addOption(Option.builder().longOpt("precision").hasArg().argName("auto|bf16|fp32")
                 .desc("with --checkpoint: libtorch compute precision (default auto, as in training)").build());
+        o.addOption(ProfileOptions.out("the scoring, a span per warm-up and measured batch with inside it what the"
+                + " engine's own profiler recorded: ONNX Runtime's nodes (and its session set-up) for --model,"
+                + " libtorch's operators for --checkpoint"));
         return o;
     }
 
@@ -79,22 +84,28 @@ final class EvalCommand implements Command {
         int warmup = Arguments.intValue(line, "warmup", EvalSettings.DEFAULT_WARMUP_BATCHES, 0);
         int requestedBatch = Arguments.intValue(line, "batch-size", EvalSettings.DEFAULT_BATCH_SIZE, 1);
         boolean json = line.hasOption("json");
+        Path traceFile = ProfileOptions.file(line);
 
         EvalReport report;
         // The model is checked before the data folder so that a bad --model never starts a dataset download.
-        try (ScoringSession scoring = ScoringSession.open(model, session)) {
+        try (ScoringSession scoring = traceFile == null ? ScoringSession.open(model, session)
+                : ScoringSession.openProfiled(model, session)) {
             int batch = line.hasOption("batch-size") ? requestedBatch : EvalSettings.defaultBatchSize(scoring.info());
             EvalSettings settings = new EvalSettings(batch, warmup, line.hasOption("tta"));
             // Download progress must not mix into a JSON report on standard output.
             Path folder = Cifar10.resolveFolder(DataOptions.folder(line, json ? System.err : out));
             ImageSplit test = Cifar10.readSplit(List.of(folder.resolve(Cifar10.TEST_FILE)));
-            report = Evaluator.evaluate(scoring, test, Cifar10.INFO.classes(), test.geometry(), settings);
+            TraceRecorder trace = traceFile == null ? null : new TraceRecorder();
+            if (trace != null) {
+                trace.name("lightspeed eval", "scoring");
+            }
+            report = Evaluator.evaluate(scoring, test, Cifar10.INFO.classes(), test.geometry(), settings, trace);
+            if (trace != null) {
+                scoring.endProfilingInto(trace);
+                trace.write(traceFile);
+            }
         }
-        if (json) {
-            out.println(report.toJson());
-        } else {
-            print(report, out);
-        }
+        printReport(report, json, traceFile, out);
         return Main.OK;
     }
 
@@ -108,17 +119,30 @@ final class EvalCommand implements Command {
         int batch = Arguments.intValue(line, "batch-size", EvalSettings.DEFAULT_BATCH_SIZE, 1);
         int warmup = Arguments.intValue(line, "warmup", EvalSettings.DEFAULT_WARMUP_BATCHES, 0);
         boolean json = line.hasOption("json");
+        Path traceFile = ProfileOptions.file(line);
         // Read first, so that a bad checkpoint is reported before any dataset download.
         TorchScorer.Loaded loaded = TorchScorer.Loaded.read(checkpoint);
         Path folder = Cifar10.resolveFolder(DataOptions.folder(line, json ? System.err : out));
         ImageSplit test = Cifar10.readSplit(List.of(folder.resolve(Cifar10.TEST_FILE)));
-        EvalReport report = TorchScorer.evaluate(loaded, test, device, batch, warmup, line.hasOption("tta"));
+        if (traceFile != null) {
+            ProfileOptions.noteUnavailable(json ? System.err : out);
+        }
+        EvalReport report = TorchScorer.evaluate(loaded, test, device, batch, warmup, line.hasOption("tta"),
+                traceFile);
+        printReport(report, json, traceFile, out);
+        return Main.OK;
+    }
+
+    /** The report as text or JSON; where a trace went goes beside a JSON report, not into it. */
+    private static void printReport(EvalReport report, boolean json, Path traceFile, PrintStream out) {
         if (json) {
             out.println(report.toJson());
         } else {
             print(report, out);
         }
-        return Main.OK;
+        if (traceFile != null) {
+            (json ? System.err : out).println(ProfileOptions.written(traceFile));
+        }
     }
 
     static void print(EvalReport report, PrintStream out) {

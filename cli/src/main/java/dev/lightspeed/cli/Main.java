@@ -32,7 +32,7 @@ public final class Main {
 
     static Main standard() {
         return new Main(List.of(new TrainCommand(), new SweepCommand(System.getenv()), new ReportCommand(),
-                new ExportCommand(), new EvalCommand(), new PredictCommand()));
+                new ExportCommand(), new EvalCommand(), new PredictCommand(), new ProfileCommand()));
     }
 
     public static void main(String[] args) {

@@ -4,11 +4,14 @@ import dev.lightspeed.data.Cifar10;
 import dev.lightspeed.data.Dataset;
 import dev.lightspeed.data.Holdout;
 import dev.lightspeed.models.InputError;
+import dev.lightspeed.models.Recipe;
+import dev.lightspeed.models.run.RunFiles;
 import dev.lightspeed.study.Axis;
 import dev.lightspeed.study.PlannedRun;
 import dev.lightspeed.study.Shard;
 import dev.lightspeed.study.SweepSpec;
 import dev.lightspeed.train.ComputeDevice;
+import dev.lightspeed.train.ProfileSteps;
 import dev.lightspeed.train.Trainer;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
@@ -78,6 +81,9 @@ final class SweepCommand implements Command {
         o.addOption(Option.builder().longOpt("dry-run")
                 .desc("check everything, list the runs this shard would do, and write nothing").build());
         DeviceOptions.add(o);
+        o.addOption(ProfileOptions.steps("trace each run's steps FIRST-LAST into " + RunFiles.PROFILE
+                + " in its folder (libtorch's operators inside spans for each step and phase; open it in"
+                + " ui.perfetto.dev, table it with lightspeed profile);"));
         return o;
     }
 
@@ -100,10 +106,15 @@ final class SweepCommand implements Command {
         Path folder = line.hasOption("out") ? Path.of(line.getOptionValue("out"))
                 : Path.of("sweeps", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
 
+        ProfileSteps traceSteps = ProfileOptions.steps(line);
+
         Dataset data = Cifar10.load(DataOptions.folder(line, out)).holdOut(new Holdout(holdout, seed));
         for (PlannedRun run : runs) {
             try {
-                Trainer.fit(run.recipe(), data);
+                Recipe fitted = Trainer.fit(run.recipe(), data);
+                if (traceSteps != null) {
+                    traceSteps.requireWithin(fitted.epochs() * fitted.stepsPerEpoch(data.train().count()), 1);
+                }
             } catch (InputError e) {
                 throw new InputError("at the point " + run.describePoint() + ": " + e.getMessage());
             }
@@ -120,7 +131,10 @@ final class SweepCommand implements Command {
         spec.claim(folder);
         SweepRunner.Outcome outcome;
         try (Interruption interruption = Interruption.install()) {
-            outcome = new SweepRunner(device, evalBatch, false, out, interruption::requested)
+            if (traceSteps != null) {
+                ProfileOptions.noteUnavailable(out);
+            }
+            outcome = new SweepRunner(device, evalBatch, false, traceSteps, out, interruption::requested)
                     .run(runs, shard, data, folder, d -> {
                         TrainingTable table = new TrainingTable(out, d.hasValidation());
                         table.header();

@@ -17,10 +17,12 @@ import dev.lightspeed.models.Recipe;
 import dev.lightspeed.models.RecipeJson;
 import dev.lightspeed.models.SafeTensors;
 import dev.lightspeed.train.ComputeDevice;
+import dev.lightspeed.train.ProfileSteps;
 import dev.lightspeed.train.RunOutput;
 import dev.lightspeed.models.run.RunSummary;
 import dev.lightspeed.study.Stats;
 import dev.lightspeed.train.Threads;
+import dev.lightspeed.train.TraceRequest;
 import dev.lightspeed.train.TrainConfig;
 import dev.lightspeed.train.Trainer;
 import org.apache.commons.cli.CommandLine;
@@ -84,6 +86,7 @@ final class TrainCommand implements Command {
                 .build());
         o.addOption(Option.builder().longOpt("profile")
                 .desc("wait for the device at phase boundaries so the phase split is exact (slower on CUDA)").build());
+        ProfileOptions.addTraining(o);
         return o;
     }
 
@@ -103,6 +106,7 @@ final class TrainCommand implements Command {
         }
         Path outRoot = line.hasOption("out") ? Path.of(line.getOptionValue("out"))
                 : Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        int trainedEpochs = 0;
         if (resume) {
             Path state = outRoot.resolve(RunFiles.RESUME);
             if (!Files.isRegularFile(state)) {
@@ -123,6 +127,7 @@ final class TrainCommand implements Command {
                 throw new InputError("the run in " + outRoot + " already finished all " + recipe.epochs()
                         + " epochs; nothing to resume");
             }
+            trainedEpochs = checkpoint.epoch();
         }
         Precision exportPrecision = line.hasOption("export-precision")
                 ? Precision.parse(line.getOptionValue("export-precision")) : Precision.FP32;
@@ -130,17 +135,10 @@ final class TrainCommand implements Command {
             throw new InputError("--export-precision and --export-tta shape the --export model; add --export FILE");
         }
         if (line.hasOption("export")) {
-            // The export creates missing folders (as `lightspeed export` does); what must hold before hours of
-            // training is that the nearest folder that already exists lets it do so.
-            Path existing = Path.of(line.getOptionValue("export")).toAbsolutePath().getParent();
-            while (existing != null && !Files.exists(existing)) {
-                existing = existing.getParent();
-            }
-            if (existing == null || !Files.isDirectory(existing) || !Files.isWritable(existing)) {
-                throw new InputError("cannot write --export " + line.getOptionValue("export") + ": " + existing
-                        + " is not a writable folder");
-            }
+            OutputPaths.requireWritable("--export", Path.of(line.getOptionValue("export")));
         }
+        Path traceFile = ProfileOptions.file(line);
+        ProfileSteps requestedSteps = ProfileOptions.steps(line);
         ComputeDevice device = DeviceOptions.device(line);
         int threads = DeviceOptions.configureThreads(line);
 
@@ -150,6 +148,15 @@ final class TrainCommand implements Command {
         if (!recipe.architecture().equals(requested.architecture())) {
             out.println("network fitted to " + data.info().name() + ": " + data.info().imageShape() + " images, "
                     + data.info().numClasses() + " classes");
+        }
+        ProfileSteps traceSteps = null;
+        if (traceFile != null) {
+            int stepsPerEpoch = recipe.stepsPerEpoch(data.train().count());
+            int nextStep = trainedEpochs * stepsPerEpoch + 1;
+            traceSteps = requestedSteps != null ? requestedSteps
+                    : ProfileSteps.defaultFor(recipe.epochs() * stepsPerEpoch, nextStep);
+            traceSteps.requireWithin(recipe.epochs() * stepsPerEpoch, nextStep);
+            ProfileOptions.noteUnavailable(out);
         }
         // Output folders last: a run refused for bad input leaves nothing behind.
         List<RunOutput> outputs = new ArrayList<>();
@@ -164,8 +171,10 @@ final class TrainCommand implements Command {
         try (Interruption interruption = Interruption.install()) {
             for (int r = 0; r < runs; r++) {
                 long runSeed = seed + r;
+                TraceRequest trace = traceFile == null ? null
+                        : new TraceRequest(perRun(traceFile, runs, r), traceSteps);
                 TrainConfig config = new TrainConfig(recipe, runSeed, device, resume, evalBatch,
-                        line.hasOption("profile"));
+                        line.hasOption("profile"), trace);
                 long start = System.nanoTime();
                 if (runs > 1) {
                     out.println();
@@ -183,9 +192,12 @@ final class TrainCommand implements Command {
                 RunSummary summary = result.summary(config, wall);
                 outputs.get(r).writeSummary(summary);
                 out.println(finalLine(summary));
+                if (trace != null) {
+                    out.println(ProfileOptions.written(trace.file()));
+                }
                 accuracies.add(result.ttaTestAcc());
                 if (line.hasOption("export")) {
-                    Path onnx = exportPath(Path.of(line.getOptionValue("export")), runs, r);
+                    Path onnx = perRun(Path.of(line.getOptionValue("export")), runs, r);
                     ExportResult exported = ModelExport.write(Checkpoint.load(result.output().model()), onnx,
                             ExportOptions.defaults().withPrecision(exportPrecision)
                                     .withTta(line.hasOption("export-tta")).withProducerVersion(Version.current()),
@@ -218,7 +230,8 @@ final class TrainCommand implements Command {
                 summary.imagesPerSecond(), summary.wallSeconds(), summary.checkpoint());
     }
 
-    private static Path exportPath(Path requested, int runs, int run) {
+    /** The file of one of several runs: the requested name suffixed -run-K before its extension. */
+    private static Path perRun(Path requested, int runs, int run) {
         if (runs == 1) {
             return requested;
         }

@@ -6,6 +6,8 @@ import dev.lightspeed.data.Cifar10;
 import dev.lightspeed.infer.ExecutionProvider;
 import dev.lightspeed.models.ArchitectureSpec;
 import dev.lightspeed.models.Normalization;
+import dev.lightspeed.models.trace.ChromeTrace;
+import dev.lightspeed.models.trace.TraceEvent;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,6 +19,7 @@ import java.util.List;
 import static dev.lightspeed.cli.ExportCommandTest.assertBadInput;
 import static dev.lightspeed.cli.OnnxCommandFixtures.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
@@ -30,11 +33,12 @@ class EvalCommandTest {
     private static Path data;
     private static Path plainModel;
     private static Path ttaModel;
+    private static Path checkpoint;
 
     @BeforeAll
     static void exportModels() throws Exception {
         data = OnnxCommandFixtures.syntheticCifar(folder, TEST_IMAGES);
-        Path checkpoint = OnnxCommandFixtures.checkpoint(folder, "model.safetensors");
+        checkpoint = OnnxCommandFixtures.checkpoint(folder, "model.safetensors");
         plainModel = folder.resolve("plain.onnx");
         ttaModel = folder.resolve("tta.onnx");
         assertEquals(0, run("export", "--checkpoint", checkpoint.toString(), "--out", plainModel.toString()).status());
@@ -146,6 +150,44 @@ class EvalCommandTest {
     void missingDataFolderIsUsageError() {
         assertBadInput(run("eval", "--model", plainModel.toString(), "--data", folder.resolve("nowhere").toString()),
                 "does not exist");
+    }
+
+    @Test
+    void profileOutTracesEitherEngineInsideTheBatchSpans() throws Exception {
+        Path onnxTrace = folder.resolve("onnxruntime-trace.json");
+        Path torchTrace = folder.resolve("libtorch-trace.json");
+        OnnxCommandFixtures.Outcome onnx = eval(plainModel, "--batch-size", "16", "--profile-out", onnxTrace.toString());
+        assertEquals(0, onnx.status(), onnx.err());
+        assertTrue(onnx.out().contains("trace: " + onnxTrace), onnx.out());
+        OnnxCommandFixtures.Outcome torch = run("eval", "--checkpoint", checkpoint.toString(), "--data",
+                data.toString(), "--device", "cpu", "--precision", "fp32", "--batch-size", "16", "--json",
+                "--profile-out", torchTrace.toString());
+        assertEquals(0, torch.status(), torch.err());
+        // Where the trace went is said on standard error, beside the JSON report and not in it.
+        assertEquals(TEST_IMAGES, new ObjectMapper().readTree(torch.out()).get("images").asInt());
+        assertFalse(torch.out().contains("trace:"), torch.out());
+
+        for (Path trace : List.of(onnxTrace, torchTrace)) {
+            List<TraceEvent> events = ChromeTrace.read(trace).requireCompleteEvents();
+            List<String> batches = events.stream().filter(e -> e.category().equals("batch")).map(TraceEvent::name)
+                    .filter(n -> !n.startsWith("warm-up")).toList();
+            assertEquals(List.of("batch 1", "batch 2"), batches, trace.toString());
+        }
+        assertTrue(ChromeTrace.read(onnxTrace).completeEvents().stream()
+                .anyMatch(e -> e.category().equals("Node") && e.args().has("op_name")));
+        assertTrue(ChromeTrace.read(torchTrace).completeEvents().stream()
+                .anyMatch(e -> e.category().equals("cpu_op") && e.name().equals("aten::conv2d")));
+    }
+
+    @Test
+    void anUnwritableProfileOutIsRefusedBeforeScoring() throws Exception {
+        Path file = Files.writeString(folder.resolve("not-a-folder"), "text");
+        Path underAFile = file.resolve("trace.json");
+        assertBadInput(eval(plainModel, "--profile-out", underAFile.toString()),
+                "cannot write --profile-out " + underAFile + ": " + file + " is not a writable folder");
+        assertBadInput(run("eval", "--checkpoint", checkpoint.toString(), "--data", data.toString(),
+                "--profile-out", folder.toString()), "it is a folder");
+        assertFalse(Files.exists(underAFile));
     }
 
     private static OnnxCommandFixtures.Outcome eval(Path model, String... more) {

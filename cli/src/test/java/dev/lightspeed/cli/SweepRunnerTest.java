@@ -12,7 +12,10 @@ import dev.lightspeed.study.Axis;
 import dev.lightspeed.study.PlannedRun;
 import dev.lightspeed.study.Shard;
 import dev.lightspeed.study.SweepSpec;
+import dev.lightspeed.models.trace.ChromeTrace;
+import dev.lightspeed.models.trace.TraceEvent;
 import dev.lightspeed.train.ComputeDevice;
+import dev.lightspeed.train.ProfileSteps;
 import dev.lightspeed.train.SyntheticData;
 import dev.lightspeed.train.Threads;
 import dev.lightspeed.train.TrainingListener;
@@ -34,6 +37,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SweepRunnerTest {
 
     private static final ComputeDevice FP32 = ComputeDevice.resolve("cpu", "fp32");
+    /** The second and last steps of each run's first epoch (and so the evaluation after it). */
+    private static final ProfileSteps STEPS_2_3 = new ProfileSteps(2, 3);
 
     /** Counts training steps across runs, to stop a pass part-way as Ctrl-C would. */
     private static final class StepCounter implements SweepRunner.TrainingListenerFactory {
@@ -53,7 +58,7 @@ class SweepRunnerTest {
     }
 
     @Test
-    void shardsSplitTheRunsAndARerunSkipsFinishedRunsAndContinuesAnInterruptedOne(@TempDir Path dir)
+    void shardsSplitTheRunsAndARerunSkipsFinishedRunsAndContinuesAnInterruptedOneEachTracedOnce(@TempDir Path dir)
             throws Exception {
         Threads.configure(0);
         // 300 training images after holding out 100: 3 steps of 100 per epoch, 2 epochs per run.
@@ -68,7 +73,7 @@ class SweepRunnerTest {
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
 
         StepCounter first = new StepCounter();
-        SweepRunner.Outcome shard0 = new SweepRunner(FP32, 50, false, quiet, () -> false)
+        SweepRunner.Outcome shard0 = new SweepRunner(FP32, 50, false, STEPS_2_3, quiet, () -> false)
                 .run(runs, new Shard(0, 2), data, sweep, first);
         assertEquals(new SweepRunner.Outcome(1, 0, 0), shard0);
         assertTrue(Files.isRegularFile(sweep.resolve(runs.get(0).folder()).resolve(RunFiles.SUMMARY)));
@@ -76,14 +81,14 @@ class SweepRunnerTest {
 
         // Shard 1 is stopped after the first epoch of its run.
         StepCounter second = new StepCounter();
-        assertThrows(InputError.class, () -> new SweepRunner(FP32, 50, false, quiet, () -> second.steps >= 3)
+        assertThrows(InputError.class, () -> new SweepRunner(FP32, 50, false, STEPS_2_3, quiet, () -> second.steps >= 3)
                 .run(runs, new Shard(1, 2), data, sweep, second));
         Path interrupted = sweep.resolve(runs.get(1).folder());
         assertFalse(Files.exists(interrupted.resolve(RunFiles.SUMMARY)));
         assertEquals(1, Checkpoint.load(interrupted.resolve(RunFiles.MODEL)).epoch());
 
         StepCounter rerun = new StepCounter();
-        SweepRunner.Outcome all = new SweepRunner(FP32, 50, false, quiet, () -> false)
+        SweepRunner.Outcome all = new SweepRunner(FP32, 50, false, STEPS_2_3, quiet, () -> false)
                 .run(runs, Shard.ALL, data, sweep, rerun);
         assertEquals(new SweepRunner.Outcome(0, 1, 1), all);
         assertEquals(3, rerun.steps, "only the interrupted run's second epoch is trained again");
@@ -93,5 +98,13 @@ class SweepRunnerTest {
         assertEquals(1.0, summary.get("recipe").get("lr-scale").asDouble());
         assertEquals(100, summary.get("holdout").asInt());
         assertTrue(summary.get("tta_val_acc").isNumber());
+
+        // Each run traced its window once, the interrupted one before it stopped; continuing did not trace again.
+        for (PlannedRun run : runs) {
+            List<String> steps = ChromeTrace.read(sweep.resolve(run.folder()).resolve(RunFiles.PROFILE))
+                    .completeEvents().stream().filter(e -> e.category().equals("step")).map(TraceEvent::name)
+                    .toList();
+            assertEquals(List.of("step 2", "step 3"), steps, run.folder());
+        }
     }
 }

@@ -77,6 +77,31 @@ class TrainCommandTest {
     }
 
     @Test
+    void badProfileFlagsAreRefusedBeforeTraining(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("not-a-folder"), "text");
+        Path out = dir.resolve("run");
+        assertUsageError(run("train", "--out", out.toString(), "--profile-out", file.resolve("t.json").toString()),
+                "cannot write --profile-out " + file.resolve("t.json") + ": " + file + " is not a writable folder");
+        assertUsageError(run("train", "--out", out.toString(), "--profile-steps", "20-30"),
+                "--profile-steps chooses the steps of --profile-out; add --profile-out FILE");
+        assertUsageError(run("train", "--out", out.toString(), "--profile-out", dir.resolve("t.json").toString(),
+                "--profile-steps", "30-20"), "--profile-steps takes FIRST-LAST");
+        assertFalse(Files.exists(out));
+    }
+
+    @Test
+    void aProfileWindowOutsideTheRunIsRefusedBeforeTraining(@TempDir Path dir) {
+        String data = realData();
+        Path out = dir.resolve("run");
+        // One epoch of CIFAR-10's 50000 images in batches of 1000: 50 steps.
+        assertUsageError(run("train", "--data", data, "--epochs", "1", "--batch-size", "1000", "--out",
+                out.toString(), "--profile-out", dir.resolve("t.json").toString(), "--profile-steps", "45-55"),
+                "--profile-steps 45-55 lies outside the run, whose steps are 1-50; choose steps within it");
+        assertFalse(Files.exists(out));
+        assertFalse(Files.exists(dir.resolve("t.json")));
+    }
+
+    @Test
     void badRecipeFilesAreUsageErrorsNamingFileAndField(@TempDir Path dir) throws Exception {
         Path unknown = Files.writeString(dir.resolve("unknown.json"), "{\"base\": \"airbench94\", \"momentum\": 1}");
         assertUsageError(run("train", "--recipe", unknown.toString()), unknown + ": unknown field 'momentum'");

@@ -39,11 +39,18 @@ public record ProfileSteps(int first, int last) {
                 + "20-30), got '" + text + "'");
     }
 
-    /** The default window shortened and moved back to fit a run of {@code totalSteps}. */
-    public static ProfileSteps defaultFor(int totalSteps) {
-        int last = Math.min(DEFAULT.last, totalSteps);
-        int first = Math.max(1, Math.min(DEFAULT.first, totalSteps - (DEFAULT.last - DEFAULT.first)));
-        return new ProfileSteps(first, Math.max(first, last));
+    /**
+     * The default window for a run of {@code totalSteps} that continues at {@code nextStep} (1 for a new run):
+     * its length from the later of its first step and {@code nextStep}, moved back or shortened to fit the run.
+     */
+    public static ProfileSteps defaultFor(int totalSteps, int nextStep) {
+        int length = DEFAULT.last - DEFAULT.first;
+        int first = Math.max(DEFAULT.first, nextStep);
+        if (first + length > totalSteps) {
+            first = Math.max(nextStep, totalSteps - length);
+        }
+        first = Math.max(1, Math.min(first, totalSteps));
+        return new ProfileSteps(first, Math.min(first + length, totalSteps));
     }
 
     /**

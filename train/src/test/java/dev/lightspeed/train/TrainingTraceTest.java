@@ -174,10 +174,13 @@ class TrainingTraceTest {
             assertTrue(error.getMessage().startsWith("--profile-steps takes FIRST-LAST"), error.getMessage());
             assertFalse(error.getMessage().contains("\n"));
         }
-        assertEquals(new ProfileSteps(10, 20), ProfileSteps.defaultFor(970));
-        assertEquals(new ProfileSteps(5, 15), ProfileSteps.defaultFor(15));
-        assertEquals(new ProfileSteps(1, 8), ProfileSteps.defaultFor(8));
-        assertEquals(new ProfileSteps(1, 1), ProfileSteps.defaultFor(1));
+        assertEquals(new ProfileSteps(10, 20), ProfileSteps.defaultFor(970, 1));
+        assertEquals(new ProfileSteps(5, 15), ProfileSteps.defaultFor(15, 1));
+        assertEquals(new ProfileSteps(1, 8), ProfileSteps.defaultFor(8, 1));
+        assertEquals(new ProfileSteps(1, 1), ProfileSteps.defaultFor(1, 1));
+        // A resumed run: the window starts where the run continues, as far as the run goes.
+        assertEquals(new ProfileSteps(98, 108), ProfileSteps.defaultFor(970, 98));
+        assertEquals(new ProfileSteps(965, 970), ProfileSteps.defaultFor(970, 965));
 
         new ProfileSteps(3, 8).requireWithin(8, 1);
         String past = assertThrows(InputError.class, () -> new ProfileSteps(5, 9).requireWithin(8, 1)).getMessage();

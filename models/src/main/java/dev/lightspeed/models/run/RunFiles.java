@@ -14,6 +14,8 @@ public final class RunFiles {
     public static final String MODEL = "model.safetensors";
     /** The model plus optimizer state after the last complete epoch, for --resume. */
     public static final String RESUME = "resume.safetensors";
+    /** A trace of a window of the run's steps (Chrome trace JSON), when a sweep is asked for one per run. */
+    public static final String PROFILE = "profile.json";
 
     private RunFiles() {
     }
