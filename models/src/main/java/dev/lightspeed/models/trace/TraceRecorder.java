@@ -1,5 +1,6 @@
 package dev.lightspeed.models.trace;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -7,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lightspeed.models.AtomicFiles;
 
 import java.io.IOException;
+import java.nio.channels.Channels;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -83,17 +85,17 @@ public final class TraceRecorder {
     }
 
     /**
-     * Adds events of another profiler whose {@code ts} count microseconds from {@code zeroNanos} (nanoseconds since
-     * the epoch); events without a time are kept as they are.
+     * Takes over events of another profiler whose {@code ts} count microseconds from {@code zeroNanos}
+     * (nanoseconds since the epoch); events without a time are kept as they are. The events become this trace's:
+     * the caller does not use them again (an engine's trace can be large, so they are not copied).
      */
     public void merge(List<JsonNode> foreign, long zeroNanos) {
         for (JsonNode event : foreign) {
             if (!event.isObject()) {
                 continue;
             }
-            ObjectNode copy = ((ObjectNode) event).deepCopy();
-            JsonNode ts = copy.get("ts");
-            events.add(new Timed(copy, ts != null && ts.isNumber()
+            JsonNode ts = event.get("ts");
+            events.add(new Timed((ObjectNode) event, ts != null && ts.isNumber()
                     ? zeroNanos + Math.round(ts.asDouble() * 1e3) : null));
         }
     }
@@ -115,16 +117,17 @@ public final class TraceRecorder {
         ObjectNode root = JsonNodeFactory.instance.objectNode();
         ArrayNode array = root.putArray("traceEvents");
         for (Timed timed : events) {
-            ObjectNode event = timed.event().deepCopy();
+            // In place: the start in nanoseconds stays the truth, so writing again gives the same file.
             if (timed.startNanos() != null) {
-                event.put("ts", (timed.startNanos() - origin) / 1e3);
+                timed.event().put("ts", (timed.startNanos() - origin) / 1e3);
             }
-            array.add(event);
+            array.add(timed.event());
         }
         root.put("displayTimeUnit", "ms");
         ObjectNode other = otherData.deepCopy();
         other.put("origin_epoch_ns", Long.toString(origin));
         root.set("otherData", other);
-        AtomicFiles.write(file, ChromeTrace.MAPPER.writeValueAsBytes(root));
+        AtomicFiles.write(file, channel -> ChromeTrace.MAPPER.writer().without(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
+                .writeValue(Channels.newOutputStream(channel), root));
     }
 }
