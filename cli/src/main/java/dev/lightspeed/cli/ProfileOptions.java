@@ -25,16 +25,15 @@ final class ProfileOptions {
                         + " chrome://tracing; lightspeed profile FILE tables its operators)").build();
     }
 
-    static Option steps(String what) {
-        return Option.builder().longOpt(STEPS).hasArg().argName("FIRST-LAST")
-                .desc(what + " the steps to trace, counted from 1 over the run (default " + ProfileSteps.DEFAULT
-                        + ", or as much of it as the run has)").build();
+    static Option steps(String description) {
+        return Option.builder().longOpt(STEPS).hasArg().argName("FIRST-LAST").desc(description).build();
     }
 
     static void addTraining(Options options) {
         options.addOption(out("a window of training steps: libtorch's operators with their input shapes inside"
                 + " spans for each step and phase; with --runs N, one file per run, suffixed -run-K"));
-        options.addOption(steps("with --profile-out:"));
+        options.addOption(steps("with --profile-out: the steps to trace, counted from 1 over the run (default "
+                + ProfileSteps.DEFAULT + ", or as much of it as the run has)"));
     }
 
     /** The trace file asked for, checked to be writable, or null. */

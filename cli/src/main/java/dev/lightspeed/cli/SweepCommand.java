@@ -81,9 +81,9 @@ final class SweepCommand implements Command {
         o.addOption(Option.builder().longOpt("dry-run")
                 .desc("check everything, list the runs this shard would do, and write nothing").build());
         DeviceOptions.add(o);
-        o.addOption(ProfileOptions.steps("trace each run's steps FIRST-LAST into " + RunFiles.PROFILE
-                + " in its folder (libtorch's operators inside spans for each step and phase; open it in"
-                + " ui.perfetto.dev, table it with lightspeed profile);"));
+        o.addOption(ProfileOptions.steps("trace each run's steps FIRST-LAST (counted from 1 over the run) into "
+                + RunFiles.PROFILE + " in its folder: libtorch's operators inside spans for each step and phase"
+                + " (open it in ui.perfetto.dev; lightspeed profile tables its operators)"));
         return o;
     }
 
