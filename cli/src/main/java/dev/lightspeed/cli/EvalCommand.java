@@ -59,6 +59,7 @@ final class EvalCommand implements Command {
                 .desc("score test-time augmentation (level 2) by feeding six views per image to a plain model")
                 .build());
         o.addOption(Option.builder().longOpt("json").desc("print the report as JSON").build());
+        WeightsOption.add(o);
         o.addOption(Option.builder().longOpt("checkpoint").hasArg().argName("FILE")
                 .desc("score a model.safetensors with the trainer's libtorch evaluation instead of an ONNX model "
                         + "(to compare engines)").build());
@@ -109,7 +110,9 @@ final class EvalCommand implements Command {
         int warmup = Arguments.intValue(line, "warmup", EvalSettings.DEFAULT_WARMUP_BATCHES, 0);
         boolean json = line.hasOption("json");
         // Read first, so that a bad checkpoint is reported before any dataset download.
-        TorchScorer.Loaded loaded = TorchScorer.Loaded.read(checkpoint);
+        TorchScorer.Loaded read = TorchScorer.Loaded.read(checkpoint);
+        TorchScorer.Loaded loaded = new TorchScorer.Loaded(read.file(), WeightsOption.choose(line, read.checkpoint()),
+                read.seconds());
         Path folder = Cifar10.resolveFolder(DataOptions.folder(line, json ? System.err : out));
         ImageSplit test = Cifar10.readSplit(List.of(folder.resolve(Cifar10.TEST_FILE)));
         EvalReport report = TorchScorer.evaluate(loaded, test, device, batch, warmup, line.hasOption("tta"));

@@ -46,6 +46,7 @@ final class ExportCommand implements Command {
                 .desc("ONNX file to write (default: beside the checkpoint, model.onnx, with -int8 and -tta added to "
                         + "the name for those options)")
                 .build());
+        WeightsOption.add(o);
         o.addOption(Option.builder().longOpt("tta")
                 .desc("compute the trainer's test-time augmentation (mirror + 1-pixel shifts) inside the graph")
                 .build());
@@ -87,7 +88,7 @@ final class ExportCommand implements Command {
         Path target = line.hasOption("out") ? Path.of(line.getOptionValue("out"))
                 : checkpointPath.toAbsolutePath().resolveSibling(defaultName(tta, precision));
 
-        Checkpoint checkpoint = Checkpoint.load(checkpointPath);
+        Checkpoint checkpoint = WeightsOption.choose(line, Checkpoint.load(checkpointPath));
         ExportResult result = ModelExport.write(checkpoint, target, options, () -> {
             Path folder = Cifar10.resolveFolder(DataOptions.folder(line, out));
             return Cifar10.readSplit(Cifar10.TRAIN_FILES.stream().map(folder::resolve).toList());

@@ -121,8 +121,8 @@ final class SweepCommand implements Command {
         SweepRunner.Outcome outcome;
         try (Interruption interruption = Interruption.install()) {
             outcome = new SweepRunner(device, evalBatch, false, out, interruption::requested)
-                    .run(runs, shard, data, folder, d -> {
-                        TrainingTable table = new TrainingTable(out, d.hasValidation());
+                    .run(runs, shard, data, folder, (d, recipe) -> {
+                        TrainingTable table = new TrainingTable(out, d.hasValidation(), recipe.averagesWeights());
                         table.header();
                         return table;
                     });

@@ -2,6 +2,7 @@ package dev.lightspeed.cli;
 
 import dev.lightspeed.data.Dataset;
 import dev.lightspeed.models.Checkpoint;
+import dev.lightspeed.models.Recipe;
 import dev.lightspeed.models.SafeTensors;
 import dev.lightspeed.models.run.RunFiles;
 import dev.lightspeed.models.run.RunSummary;
@@ -68,7 +69,7 @@ final class SweepRunner {
             TrainConfig config = new TrainConfig(Trainer.fit(run.recipe(), data), run.seed(), device, resume, evalBatch,
                     profile);
             long start = System.nanoTime();
-            TrainingListener listener = listeners.forRun(data);
+            TrainingListener listener = listeners.forRun(data, config.recipe());
             Trainer.Result result = new Trainer(config, listener, stopRequested).run(data, RunOutput.prepare(folder));
             RunSummary summary = result.summary(config, (System.nanoTime() - start) / 1e9);
             result.output().writeSummary(summary);
@@ -107,6 +108,6 @@ final class SweepRunner {
 
     /** A fresh listener (progress display) per run. */
     interface TrainingListenerFactory {
-        TrainingListener forRun(Dataset data);
+        TrainingListener forRun(Dataset data, Recipe recipe);
     }
 }

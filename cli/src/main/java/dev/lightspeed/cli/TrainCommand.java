@@ -157,7 +157,7 @@ final class TrainCommand implements Command {
             outputs.add(RunOutput.prepare(runs == 1 ? outRoot : outRoot.resolve("run-" + (r + 1))));
         }
 
-        TrainingTable table = new TrainingTable(out, data.hasValidation());
+        TrainingTable table = new TrainingTable(out, data.hasValidation(), recipe.averagesWeights());
         out.println("lightspeed train: " + recipe.preset() + " on " + device + ", " + threads + " threads, "
                 + runs + (runs == 1 ? " run" : " runs") + " → " + outRoot);
         List<Double> accuracies = new ArrayList<>();
@@ -186,7 +186,9 @@ final class TrainCommand implements Command {
                 accuracies.add(result.ttaTestAcc());
                 if (line.hasOption("export")) {
                     Path onnx = exportPath(Path.of(line.getOptionValue("export")), runs, r);
-                    ExportResult exported = ModelExport.write(Checkpoint.load(result.output().model()), onnx,
+                    // The moving average, when the recipe kept one, as export and eval choose by default.
+                    Checkpoint trained = Checkpoint.load(result.output().model());
+                    ExportResult exported = ModelExport.write(trained.withWeights(trained.defaultWeights()), onnx,
                             ExportOptions.defaults().withPrecision(exportPrecision)
                                     .withTta(line.hasOption("export-tta")).withProducerVersion(Version.current()),
                             data::train, OptionalInt.empty());
