@@ -93,11 +93,23 @@ record RecordFormat(String datasetName, String fileKind, List<LabelByte> labels,
         return new ImageSplit(images, imageLabels, channels, imageSize);
     }
 
-    /** Checks every label byte of every record of a file holding exactly {@code records} records. */
-    void validate(Path file, int records) {
+    /**
+     * Checks every label byte of every record of a file holding exactly {@code records} records.
+     *
+     * @return per label byte, how many records carry each class
+     */
+    int[][] validate(Path file, int records) {
         byte[] buffer = new byte[Math.toIntExact((long) records * recordBytes())];
         readWholeFile(file, buffer, records);
         requireValidLabels(file, buffer, records);
+        int[][] counts = new int[labels.size()][];
+        for (int l = 0; l < labels.size(); l++) {
+            counts[l] = new int[labels.get(l).classes()];
+            for (int record = 0; record < records; record++) {
+                counts[l][Byte.toUnsignedInt(buffer[record * recordBytes() + l])]++;
+            }
+        }
+        return counts;
     }
 
     /** Requires the file to hold exactly {@code records} records, naming truncation and excess apart. */
