@@ -7,6 +7,7 @@ import javax.imageio.ImageIO;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
+import java.awt.image.ComponentColorModel;
 import java.awt.image.Raster;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -135,6 +136,9 @@ public final class ImageLoader {
         if (colorModel.getColorSpace().getType() == ColorSpace.TYPE_CMYK && raster.getNumBands() == 4) {
             return cmykToRgbPlanes(raster, colorModel);
         }
+        if (isOpaqueEightBitSrgb(colorModel, raster)) {
+            return srgbPlanes(raster);
+        }
         float grayMax = gray ? (1 << colorModel.getComponentSize(0)) - 1 : 0;
         float alphaMax = gray && colorModel.hasAlpha() ? (1 << colorModel.getComponentSize(1)) - 1 : 0;
         for (int y = 0; y < height; y++) {
@@ -157,6 +161,39 @@ public final class ImageLoader {
                 rgb[at] = overWhite(r, alpha);
                 rgb[plane + at] = overWhite(g, alpha);
                 rgb[2 * plane + at] = overWhite(b, alpha);
+            }
+        }
+        return rgb;
+    }
+
+    /** Plain 8-bit RGB, what most JPEGs and PNGs decode to: the samples are the values {@code getRGB} would give. */
+    private static boolean isOpaqueEightBitSrgb(ColorModel colorModel, Raster raster) {
+        if (!(colorModel instanceof ComponentColorModel) || !colorModel.getColorSpace().isCS_sRGB()
+                || colorModel.hasAlpha() || colorModel.getNumComponents() != 3 || raster.getNumBands() != 3) {
+            return false;
+        }
+        for (int size : colorModel.getComponentSize()) {
+            if (size != 8) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Reads the raster a row at a time, several times faster than a colour conversion per pixel. */
+    private static float[] srgbPlanes(Raster raster) {
+        int width = raster.getWidth();
+        int height = raster.getHeight();
+        int plane = width * height;
+        float[] rgb = new float[3 * plane];
+        int[] row = new int[3 * width];
+        for (int y = 0; y < height; y++) {
+            raster.getPixels(raster.getMinX(), raster.getMinY() + y, width, 1, row);
+            for (int x = 0; x < width; x++) {
+                int at = y * width + x;
+                rgb[at] = row[3 * x] / 255f;
+                rgb[plane + at] = row[3 * x + 1] / 255f;
+                rgb[2 * plane + at] = row[3 * x + 2] / 255f;
             }
         }
         return rgb;
