@@ -19,7 +19,6 @@ import java.security.MessageDigest;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -142,8 +141,8 @@ final class ArchiveDownload {
                 if (status != HttpURLConnection.HTTP_OK) {
                     String message = http.getResponseMessage();
                     http.disconnect();
-                    throw cannotDownload(official, url, "HTTP " + status + (message == null ? "" : " " + message), target,
-                            null);
+                    throw cannotDownload(official, url, "HTTP " + status + (message == null ? "" : " " + message),
+                            target, null);
                 }
             }
             return connection;

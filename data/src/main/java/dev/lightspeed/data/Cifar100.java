@@ -87,7 +87,8 @@ public final class Cifar100 {
     public static final int TRAIN_RECORDS = 50_000;
     public static final int TEST_RECORDS = 10_000;
 
-    private static final String FILE_LIST = "train.bin, test.bin, fine_label_names.txt and coarse_label_names.txt";
+    /** How advice names the files, short enough for a one-line message. */
+    static final String FILE_LIST = "train.bin, test.bin, fine_label_names.txt and coarse_label_names.txt";
 
     /** The official archive; its md5 is the only published sum, and vouches for every file inside. */
     static final OfficialArchive ARCHIVE = new OfficialArchive("CIFAR-100",
