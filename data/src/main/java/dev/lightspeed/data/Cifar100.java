@@ -8,6 +8,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -145,14 +146,15 @@ public final class Cifar100 {
     public static void validate(Path dir) {
         Path folder = resolveFolder(dir);
         requireExactSizes(folder);
+        Map<Labels, List<String>> names = new EnumMap<>(Labels.class);
         for (Labels labels : Labels.values()) {
-            classNames(folder, labels);
+            names.put(labels, classNames(folder, labels));
         }
         for (String name : List.of(TRAIN_FILE, TEST_FILE)) {
             Path file = folder.resolve(name);
             int[][] counts = RECORDS.validate(file, name.equals(TRAIN_FILE) ? TRAIN_RECORDS : TEST_RECORDS);
             for (Labels labels : Labels.values()) {
-                requireBalanced(file, counts[labels.recordByte], labels, classNames(folder, labels));
+                requireBalanced(file, counts[labels.recordByte], labels, names.get(labels));
             }
         }
     }

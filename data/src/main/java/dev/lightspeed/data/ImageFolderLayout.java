@@ -4,6 +4,7 @@ import dev.lightspeed.models.Failures;
 import dev.lightspeed.models.InputError;
 
 import java.io.IOException;
+import java.nio.file.FileVisitOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -130,7 +131,8 @@ record ImageFolderLayout(Path root, List<String> classes, String evaluationFolde
 
     private static List<ImageFile> imagesBelow(Path root, Path classFolder, int label) {
         List<ImageFile> files = new ArrayList<>();
-        try (Stream<Path> tree = Files.walk(classFolder)) {
+        // Links followed: datasets are often assembled from links to images or folders kept elsewhere.
+        try (Stream<Path> tree = Files.walk(classFolder, FileVisitOption.FOLLOW_LINKS)) {
             for (Path path : (Iterable<Path>) tree.sorted()::iterator) {
                 if (!isImageName(root.relativize(path)) || !Files.isRegularFile(path)) {
                     continue;

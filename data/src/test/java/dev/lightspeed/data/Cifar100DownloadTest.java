@@ -1,7 +1,5 @@
 package dev.lightspeed.data;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,18 +22,6 @@ class Cifar100DownloadTest {
     @TempDir
     Path dir;
 
-    private LocalHttpServer server;
-
-    @BeforeEach
-    void startServer() throws IOException {
-        server = new LocalHttpServer();
-    }
-
-    @AfterEach
-    void stopServer() {
-        server.close();
-    }
-
     @Test
     void officialArchiveIsTheOnePublished() {
         assertEquals(URI.create("https://www.cs.toronto.edu/~kriz/cifar-100-binary.tar.gz"), Cifar100.ARCHIVE.url());
@@ -48,11 +34,13 @@ class Cifar100DownloadTest {
     void installsTheFourFilesFromAnArchiveOfTheOfficialLayout() throws IOException {
         Map<String, byte[]> layout = officialLayout();
         byte[] archive = SyntheticCifar.tarGz(layout);
-        URI url = server.serve("/cifar-100-binary.tar.gz", archive);
         Path target = dir.resolve("cifar100");
 
-        ArchiveDownload.download(Cifar100.ARCHIVE.withSums(Cifar10DownloadTest.md5(archive), Map.of()), target, url,
-                ProgressListener.none());
+        try (LocalHttpServer server = new LocalHttpServer()) {
+            URI url = server.serve("/cifar-100-binary.tar.gz", archive);
+            ArchiveDownload.download(Cifar100.ARCHIVE.withSums(Cifar10DownloadTest.md5(archive), Map.of()), target,
+                    url, ProgressListener.none());
+        }
 
         for (String name : Cifar100.ALL_FILES) {
             assertArrayEquals(layout.get("cifar-100-binary/" + name), Files.readAllBytes(target.resolve(name)), name);
@@ -66,12 +54,15 @@ class Cifar100DownloadTest {
     @Test
     void anArchiveOfAnotherSumIsRefusedWithNothingInstalled() throws IOException {
         byte[] archive = SyntheticCifar.tarGz(officialLayout());
-        URI url = server.serve("/cifar-100-binary.tar.gz", archive);
         Path target = dir.resolve("cifar100");
 
-        Messages.inputError(() -> ArchiveDownload.download(Cifar100.ARCHIVE, target, url, ProgressListener.none()),
-                "expected 03b5dce01913d631647c71ecec9e9cb8", "cifar-100-binary.tar.gz yourself",
-                "fine_label_names.txt");
+        try (LocalHttpServer server = new LocalHttpServer()) {
+            URI url = server.serve("/cifar-100-binary.tar.gz", archive);
+            Messages.inputError(() -> ArchiveDownload.download(Cifar100.ARCHIVE, target, url,
+                            ProgressListener.none()),
+                    "expected 03b5dce01913d631647c71ecec9e9cb8", "cifar-100-binary.tar.gz yourself",
+                    "fine_label_names.txt");
+        }
 
         assertEquals(List.of(), Cifar10DownloadTest.listing(dir));
     }

@@ -75,6 +75,23 @@ class ImageFolderTest {
     }
 
     @Test
+    void linkedClassFoldersAndImagesAreFollowed() throws IOException {
+        Path elsewhere = dir.resolve("elsewhere");
+        TestImages.write(TestImages.uniform(8, 8, 0x101010), "png", elsewhere.resolve("cats/1.png"));
+        TestImages.write(TestImages.uniform(8, 8, 0x202020), "png", elsewhere.resolve("2.png"));
+        Path data = dir.resolve("linked");
+        Files.createDirectories(data.resolve("train"));
+        Files.createSymbolicLink(data.resolve("train/cat"), elsewhere.resolve("cats"));
+        Files.createDirectories(data.resolve("val/cat"));
+        Files.createSymbolicLink(data.resolve("val/cat/2.png"), elsewhere.resolve("2.png"));
+
+        Dataset dataset = load(data);
+
+        assertEquals(0x10, dataset.train().pixel(0, 0, 0, 0));
+        assertEquals(0x20, dataset.test().pixel(0, 0, 0, 0));
+    }
+
+    @Test
     void layoutsThatCannotMakeADatasetAreRefusedInOneLine() throws IOException {
         Path data = dir.resolve("bad");
         Files.createDirectories(data);

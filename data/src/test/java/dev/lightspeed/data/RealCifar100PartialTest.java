@@ -39,8 +39,8 @@ class RealCifar100PartialTest {
         assertEquals(11, coarse.label(0));
         assertEquals("cattle", Cifar100.classNames(folder, Cifar100.Labels.FINE).get(19));
         assertEquals("large_omnivores_and_herbivores", Cifar100.classNames(folder, Cifar100.Labels.COARSE).get(11));
-        assertArrayEquals(filled(100, 20), counts(fine.labels(), 100));
-        assertArrayEquals(filled(20, 100), counts(coarse.labels(), 20));
+        assertArrayEquals(ClassCounts.equal(100, 20), ClassCounts.of(fine.labels(), 100));
+        assertArrayEquals(ClassCounts.equal(20, 100), ClassCounts.of(coarse.labels(), 20));
     }
 
     @Test
@@ -60,19 +60,5 @@ class RealCifar100PartialTest {
 
     private static List<String> nonBlank(Path file) throws IOException {
         return Files.readAllLines(file).stream().map(String::strip).filter(line -> !line.isEmpty()).toList();
-    }
-
-    private static int[] counts(int[] labels, int classes) {
-        int[] counts = new int[classes];
-        for (int label : labels) {
-            counts[label]++;
-        }
-        return counts;
-    }
-
-    private static int[] filled(int length, int value) {
-        int[] array = new int[length];
-        java.util.Arrays.fill(array, value);
-        return array;
     }
 }

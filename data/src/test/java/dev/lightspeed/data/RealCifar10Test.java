@@ -31,8 +31,8 @@ class RealCifar10Test {
         assertEquals(50_000, dataset.train().count());
         assertEquals(10_000, dataset.test().count());
         assertEquals(Cifar10.INFO, dataset.info());
-        assertArrayEquals(filled(10, 5_000), classCounts(dataset.train()));
-        assertArrayEquals(filled(10, 1_000), classCounts(dataset.test()));
+        assertArrayEquals(ClassCounts.equal(10, 5_000), ClassCounts.of(dataset.train().labels(), 10));
+        assertArrayEquals(ClassCounts.equal(10, 1_000), ClassCounts.of(dataset.test().labels(), 10));
         assertDoesNotThrow(() -> Cifar10.validate(folder));
         assertDoesNotThrow(() -> Cifar10.verifyChecksums(folder));
     }
@@ -76,19 +76,5 @@ class RealCifar10Test {
                 .filter(path -> !Cifar10.holdsNoDataFiles(path))
                 .findFirst()
                 .orElse(null);
-    }
-
-    private static int[] classCounts(ImageSplit split) {
-        int[] counts = new int[Cifar10.INFO.numClasses()];
-        for (int label : split.labels()) {
-            counts[label]++;
-        }
-        return counts;
-    }
-
-    private static int[] filled(int length, int value) {
-        int[] array = new int[length];
-        java.util.Arrays.fill(array, value);
-        return array;
     }
 }
