@@ -1,6 +1,8 @@
 package dev.lightspeed.cli;
 
-import dev.lightspeed.data.Cifar10;
+import dev.lightspeed.data.ClassifiedSplit;
+import dev.lightspeed.models.Checkpoint;
+import dev.lightspeed.models.ImageGeometry;
 import dev.lightspeed.data.ImageSplit;
 import dev.lightspeed.infer.EvalSettings;
 import dev.lightspeed.infer.Evaluator;
@@ -87,9 +89,8 @@ final class EvalCommand implements Command {
             int batch = line.hasOption("batch-size") ? requestedBatch : EvalSettings.defaultBatchSize(scoring.info());
             EvalSettings settings = new EvalSettings(batch, warmup, line.hasOption("tta"));
             // Download progress must not mix into a JSON report on standard output.
-            Path folder = Cifar10.resolveFolder(DataOptions.folder(line, json ? System.err : out));
-            ImageSplit test = Cifar10.readSplit(List.of(folder.resolve(Cifar10.TEST_FILE)));
-            report = Evaluator.evaluate(scoring, test, Cifar10.INFO.classes(), test.geometry(), settings);
+            ClassifiedSplit test = DataOptions.loadTest(line, json ? System.err : out, scoring.info().geometry().size());
+            report = Evaluator.evaluate(scoring, test.images(), test.classes(), test.images().geometry(), settings);
         }
         if (json) {
             out.println(report.toJson());
@@ -113,9 +114,17 @@ final class EvalCommand implements Command {
         TorchScorer.Loaded read = TorchScorer.Loaded.read(checkpoint);
         TorchScorer.Loaded loaded = new TorchScorer.Loaded(read.file(), WeightsOption.choose(line, read.checkpoint()),
                 read.seconds());
-        Path folder = Cifar10.resolveFolder(DataOptions.folder(line, json ? System.err : out));
-        ImageSplit test = Cifar10.readSplit(List.of(folder.resolve(Cifar10.TEST_FILE)));
-        EvalReport report = TorchScorer.evaluate(loaded, test, device, batch, warmup, line.hasOption("tta"));
+        Checkpoint model = loaded.checkpoint();
+        ClassifiedSplit test = DataOptions.loadTest(line, json ? System.err : out, model.architecture().imageSize());
+        if (!model.classes().equals(test.classes())
+                || !ImageGeometry.of(model.architecture()).equals(test.images().geometry())) {
+            throw new InputError(checkpoint + " was trained on " + ImageGeometry.of(model.architecture()) + " images in "
+                    + model.classes().size() + " classes, but " + test.datasetName() + " has "
+                    + test.images().geometry() + " images in " + test.classes().size() + " classes"
+                    + (model.classes().size() == test.classes().size() ? " named otherwise" : "")
+                    + "; pass a model trained on this dataset");
+        }
+        EvalReport report = TorchScorer.evaluate(loaded, test.images(), device, batch, warmup, line.hasOption("tta"));
         if (json) {
             out.println(report.toJson());
         } else {

@@ -1,6 +1,5 @@
 package dev.lightspeed.cli;
 
-import dev.lightspeed.data.Cifar10;
 import dev.lightspeed.export.ExportOptions;
 import dev.lightspeed.export.ExportResult;
 import dev.lightspeed.export.Precision;
@@ -89,10 +88,9 @@ final class ExportCommand implements Command {
                 : checkpointPath.toAbsolutePath().resolveSibling(defaultName(tta, precision));
 
         Checkpoint checkpoint = WeightsOption.choose(line, Checkpoint.load(checkpointPath));
-        ExportResult result = ModelExport.write(checkpoint, target, options, () -> {
-            Path folder = Cifar10.resolveFolder(DataOptions.folder(line, out));
-            return Cifar10.readSplit(Cifar10.TRAIN_FILES.stream().map(folder::resolve).toList());
-        }, calibrationImages);
+        ExportResult result = ModelExport.write(checkpoint, target, options,
+                () -> DataOptions.loadTrain(line, out, checkpoint.architecture().imageSize()).images(),
+                calibrationImages);
 
         out.printf(Locale.ROOT, "wrote %s: %.1f MB, %d nodes, opset %d, %s, %s%n", result.path(),
                 result.bytes() / 1e6, result.nodes(), result.opset(), precisionDescription(result),

@@ -1,6 +1,5 @@
 package dev.lightspeed.cli;
 
-import dev.lightspeed.data.Cifar10;
 import dev.lightspeed.data.Dataset;
 import dev.lightspeed.data.Holdout;
 import dev.lightspeed.models.InputError;
@@ -89,7 +88,8 @@ final class SweepCommand implements Command {
         }
         long seed = Arguments.longValue(line, "seed", 0);
         int holdout = Arguments.intValue(line, "holdout", DEFAULT_HOLDOUT, 0);
-        SweepSpec spec = SweepSpec.of(RecipeOptions.chosen(line), RecipeOptions.assignments(line), axes,
+        SweepSpec spec = SweepSpec.of(RecipeOptions.chosen(line, DataOptions.defaultPreset(DataOptions.kind(line))),
+                RecipeOptions.assignments(line), axes,
                 Arguments.intValue(line, "repeats", 1, 1), seed, holdout);
         List<PlannedRun> runs = spec.plan();
         Shard shard = Shard.resolve(line.getOptionValue("shard"),
@@ -100,7 +100,8 @@ final class SweepCommand implements Command {
         Path folder = line.hasOption("out") ? Path.of(line.getOptionValue("out"))
                 : Path.of("sweeps", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
 
-        Dataset data = Cifar10.load(DataOptions.folder(line, out)).holdOut(new Holdout(holdout, seed));
+        Dataset data = DataOptions.load(line, out, spec.base().architecture().imageSize())
+                .holdOut(new Holdout(holdout, seed));
         for (PlannedRun run : runs) {
             try {
                 Trainer.fit(run.recipe(), data);

@@ -1,7 +1,6 @@
 package dev.lightspeed.cli;
 
 import dev.lightspeed.models.run.RunFiles;
-import dev.lightspeed.data.Cifar10;
 import dev.lightspeed.data.Dataset;
 import dev.lightspeed.data.Holdout;
 import dev.lightspeed.export.ExportOptions;
@@ -46,7 +45,8 @@ final class TrainCommand implements Command {
 
     @Override
     public String summary() {
-        return "train a network on CIFAR-10 (default recipe: " + Presets.DEFAULT + ")";
+        return "train a network on CIFAR-10, CIFAR-100 or an image folder (default recipe: " + Presets.DEFAULT
+                + " on CIFAR-10)";
     }
 
     @Override
@@ -144,7 +144,7 @@ final class TrainCommand implements Command {
         ComputeDevice device = DeviceOptions.device(line);
         int threads = DeviceOptions.configureThreads(line);
 
-        Dataset data = Cifar10.load(DataOptions.folder(line, out)).holdOut(holdout);
+        Dataset data = DataOptions.load(line, out, recipe.architecture().imageSize()).holdOut(holdout);
         Recipe requested = recipe;
         recipe = Trainer.fit(recipe, data);
         if (!recipe.architecture().equals(requested.architecture())) {
@@ -236,7 +236,7 @@ final class TrainCommand implements Command {
 
     /** The recipe the flags ask for: --recipe FILE or --preset NAME, then the overrides in the order above. */
     private static Recipe recipe(CommandLine line) {
-        Recipe recipe = RecipeOptions.chosen(line);
+        Recipe recipe = RecipeOptions.chosen(line, DataOptions.defaultPreset(DataOptions.kind(line)));
         for (String name : OVERRIDE_FLAGS) {
             if (line.hasOption(name)) {
                 recipe = recipe.with(name, line.getOptionValue(name));

@@ -3,6 +3,7 @@ package dev.lightspeed.data;
 import dev.lightspeed.models.InputError;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /** The one entry for reading, checking and fetching any kind of dataset. */
 public final class Datasets {
@@ -20,6 +21,44 @@ public final class Datasets {
             case CIFAR100 -> Cifar100.load(request.folder(), request.labels());
             case FOLDER -> ImageFolder.load(request.folder(), request.imageSize(), request.cacheFolder(), progress);
         };
+    }
+
+    /**
+     * Reads only the test split (the evaluation folder of an image folder), for scoring: a CIFAR set's training
+     * files are neither read nor checked.
+     */
+    public static ClassifiedSplit loadTest(DataRequest request, ProgressListener progress) {
+        return switch (request.kind()) {
+            case CIFAR10 -> new ClassifiedSplit(Cifar10.INFO.name(), Cifar10.INFO.classes(),
+                    Cifar10.readSplit(List.of(Cifar10.resolveFolder(request.folder()).resolve(Cifar10.TEST_FILE))));
+            case CIFAR100 -> cifar100(request, Cifar100.TEST_FILE);
+            case FOLDER -> {
+                Dataset data = load(request, progress);
+                yield new ClassifiedSplit(data.info().name(), data.info().classes(), data.test());
+            }
+        };
+    }
+
+    /** Reads only the training split, for calibration: a CIFAR set's test file is neither read nor checked. */
+    public static ClassifiedSplit loadTrain(DataRequest request, ProgressListener progress) {
+        return switch (request.kind()) {
+            case CIFAR10 -> {
+                Path folder = Cifar10.resolveFolder(request.folder());
+                yield new ClassifiedSplit(Cifar10.INFO.name(), Cifar10.INFO.classes(),
+                        Cifar10.readSplit(Cifar10.TRAIN_FILES.stream().map(folder::resolve).toList()));
+            }
+            case CIFAR100 -> cifar100(request, Cifar100.TRAIN_FILE);
+            case FOLDER -> {
+                Dataset data = load(request, progress);
+                yield new ClassifiedSplit(data.info().name(), data.info().classes(), data.train());
+            }
+        };
+    }
+
+    private static ClassifiedSplit cifar100(DataRequest request, String file) {
+        Path folder = Cifar100.resolveFolder(request.folder());
+        return new ClassifiedSplit(request.labels().datasetName(), Cifar100.classNames(folder, request.labels()),
+                Cifar100.readSplit(List.of(folder.resolve(file)), request.labels()));
     }
 
     /** Fetches the official archive of {@code kind} into {@code folder}; image folders have none. */
