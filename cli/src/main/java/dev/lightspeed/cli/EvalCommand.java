@@ -1,6 +1,8 @@
 package dev.lightspeed.cli;
 
-import dev.lightspeed.data.Cifar10;
+import dev.lightspeed.data.ClassifiedSplit;
+import dev.lightspeed.models.Checkpoint;
+import dev.lightspeed.models.ImageGeometry;
 import dev.lightspeed.data.ImageSplit;
 import dev.lightspeed.infer.EvalSettings;
 import dev.lightspeed.infer.Evaluator;
@@ -61,6 +63,7 @@ final class EvalCommand implements Command {
                 .desc("score test-time augmentation (level 2) by feeding six views per image to a plain model")
                 .build());
         o.addOption(Option.builder().longOpt("json").desc("print the report as JSON").build());
+        WeightsOption.add(o);
         o.addOption(Option.builder().longOpt("checkpoint").hasArg().argName("FILE")
                 .desc("score a model.safetensors with the trainer's libtorch evaluation instead of an ONNX model "
                         + "(to compare engines)").build());
@@ -93,13 +96,13 @@ final class EvalCommand implements Command {
             int batch = line.hasOption("batch-size") ? requestedBatch : EvalSettings.defaultBatchSize(scoring.info());
             EvalSettings settings = new EvalSettings(batch, warmup, line.hasOption("tta"));
             // Download progress must not mix into a JSON report on standard output.
-            Path folder = Cifar10.resolveFolder(DataOptions.folder(line, json ? System.err : out));
-            ImageSplit test = Cifar10.readSplit(List.of(folder.resolve(Cifar10.TEST_FILE)));
+            ClassifiedSplit test = DataOptions.loadTest(line, json ? System.err : out, scoring.info().geometry().size());
             TraceRecorder trace = traceFile == null ? null : new TraceRecorder();
             if (trace != null) {
                 trace.name("lightspeed eval", "scoring");
             }
-            report = Evaluator.evaluate(scoring, test, Cifar10.INFO.classes(), test.geometry(), settings, trace);
+            report = Evaluator.evaluate(scoring, test.images(), test.classes(), test.images().geometry(), settings,
+                    trace);
             if (trace != null) {
                 scoring.endProfilingInto(trace);
                 trace.write(traceFile);
@@ -121,13 +124,23 @@ final class EvalCommand implements Command {
         boolean json = line.hasOption("json");
         Path traceFile = ProfileOptions.file(line);
         // Read first, so that a bad checkpoint is reported before any dataset download.
-        TorchScorer.Loaded loaded = TorchScorer.Loaded.read(checkpoint);
-        Path folder = Cifar10.resolveFolder(DataOptions.folder(line, json ? System.err : out));
-        ImageSplit test = Cifar10.readSplit(List.of(folder.resolve(Cifar10.TEST_FILE)));
+        TorchScorer.Loaded read = TorchScorer.Loaded.read(checkpoint);
+        TorchScorer.Loaded loaded = new TorchScorer.Loaded(read.file(), WeightsOption.choose(line, read.checkpoint()),
+                read.seconds());
+        Checkpoint model = loaded.checkpoint();
+        ClassifiedSplit test = DataOptions.loadTest(line, json ? System.err : out, model.architecture().imageSize());
+        if (!model.classes().equals(test.classes())
+                || !ImageGeometry.of(model.architecture()).equals(test.images().geometry())) {
+            throw new InputError(checkpoint + " was trained on " + ImageGeometry.of(model.architecture()) + " images in "
+                    + model.classes().size() + " classes, but " + test.datasetName() + " has "
+                    + test.images().geometry() + " images in " + test.classes().size() + " classes"
+                    + (model.classes().size() == test.classes().size() ? " named otherwise" : "")
+                    + "; pass a model trained on this dataset");
+        }
         if (traceFile != null) {
             ProfileOptions.noteUnavailable(json ? System.err : out);
         }
-        EvalReport report = TorchScorer.evaluate(loaded, test, device, batch, warmup, line.hasOption("tta"),
+        EvalReport report = TorchScorer.evaluate(loaded, test.images(), device, batch, warmup, line.hasOption("tta"),
                 traceFile);
         printReport(report, json, traceFile, out);
         return Main.OK;

@@ -1,6 +1,5 @@
 package dev.lightspeed.cli;
 
-import dev.lightspeed.data.Cifar10;
 import dev.lightspeed.export.ExportOptions;
 import dev.lightspeed.export.ExportResult;
 import dev.lightspeed.export.Precision;
@@ -46,6 +45,7 @@ final class ExportCommand implements Command {
                 .desc("ONNX file to write (default: beside the checkpoint, model.onnx, with -int8 and -tta added to "
                         + "the name for those options)")
                 .build());
+        WeightsOption.add(o);
         o.addOption(Option.builder().longOpt("tta")
                 .desc("compute the trainer's test-time augmentation (mirror + 1-pixel shifts) inside the graph")
                 .build());
@@ -87,11 +87,10 @@ final class ExportCommand implements Command {
         Path target = line.hasOption("out") ? Path.of(line.getOptionValue("out"))
                 : checkpointPath.toAbsolutePath().resolveSibling(defaultName(tta, precision));
 
-        Checkpoint checkpoint = Checkpoint.load(checkpointPath);
-        ExportResult result = ModelExport.write(checkpoint, target, options, () -> {
-            Path folder = Cifar10.resolveFolder(DataOptions.folder(line, out));
-            return Cifar10.readSplit(Cifar10.TRAIN_FILES.stream().map(folder::resolve).toList());
-        }, calibrationImages);
+        Checkpoint checkpoint = WeightsOption.choose(line, Checkpoint.load(checkpointPath));
+        ExportResult result = ModelExport.write(checkpoint, target, options,
+                () -> DataOptions.loadTrain(line, out, checkpoint.architecture().imageSize()).images(),
+                calibrationImages);
 
         out.printf(Locale.ROOT, "wrote %s: %.1f MB, %d nodes, opset %d, %s, %s%n", result.path(),
                 result.bytes() / 1e6, result.nodes(), result.opset(), precisionDescription(result),

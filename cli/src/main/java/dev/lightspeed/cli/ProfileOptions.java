@@ -10,7 +10,7 @@ import org.apache.commons.cli.Options;
 import java.io.PrintStream;
 import java.nio.file.Path;
 
-/** The flags that ask for a trace (--profile-out FILE, --profile-steps FIRST-LAST), as train, sweep and eval take them. */
+/** The flags that ask for a trace (--profile-out FILE, --profile-steps FIRST-LAST) in train, sweep and eval. */
 final class ProfileOptions {
 
     static final String OUT = "profile-out";

@@ -20,7 +20,8 @@ final class RecipeOptions {
 
     static void add(Options o) {
         o.addOption(Option.builder().longOpt("preset").hasArg().argName("NAME")
-                .desc("training recipe (" + String.join(", ", Presets.names()) + "; default " + Presets.DEFAULT + ")").build());
+                .desc("training recipe (" + String.join(", ", Presets.names()) + "; default " + Presets.DEFAULT
+                        + " on cifar10, airbench-cifar100 on cifar100, airbench-folder64 on image folders)").build());
         o.addOption(Option.builder().longOpt("recipe").hasArg().argName("FILE")
                 .desc("training recipe from a JSON file: every field, or \"" + RecipeJson.BASE
                         + "\": PRESET and the fields to change (instead of --preset)").build());
@@ -28,14 +29,14 @@ final class RecipeOptions {
                 .desc("override any hyperparameter (repeatable): " + String.join(", ", Recipe.overridableNames())).build());
     }
 
-    /** The recipe --recipe FILE or --preset NAME chooses, before any override. */
-    static Recipe chosen(CommandLine line) {
+    /** The recipe --recipe FILE or --preset NAME chooses, before any override; {@code defaultPreset} without either. */
+    static Recipe chosen(CommandLine line, String defaultPreset) {
         if (line.hasOption("recipe") && line.hasOption("preset")) {
             throw new InputError("--recipe and --preset both choose the recipe; to start from a preset, put \""
                     + RecipeJson.BASE + "\": \"" + line.getOptionValue("preset") + "\" in the recipe file");
         }
         return line.hasOption("recipe") ? RecipeJson.readFile(Path.of(line.getOptionValue("recipe")))
-                : Presets.named(line.getOptionValue("preset", Presets.DEFAULT));
+                : Presets.named(line.getOptionValue("preset", defaultPreset));
     }
 
     /** The --set NAME=VALUE pairs, in order. */

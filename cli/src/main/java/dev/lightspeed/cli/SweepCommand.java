@@ -1,6 +1,5 @@
 package dev.lightspeed.cli;
 
-import dev.lightspeed.data.Cifar10;
 import dev.lightspeed.data.Dataset;
 import dev.lightspeed.data.Holdout;
 import dev.lightspeed.models.InputError;
@@ -95,7 +94,8 @@ final class SweepCommand implements Command {
         }
         long seed = Arguments.longValue(line, "seed", 0);
         int holdout = Arguments.intValue(line, "holdout", DEFAULT_HOLDOUT, 0);
-        SweepSpec spec = SweepSpec.of(RecipeOptions.chosen(line), RecipeOptions.assignments(line), axes,
+        SweepSpec spec = SweepSpec.of(RecipeOptions.chosen(line, DataOptions.defaultPreset(DataOptions.kind(line))),
+                RecipeOptions.assignments(line), axes,
                 Arguments.intValue(line, "repeats", 1, 1), seed, holdout);
         List<PlannedRun> runs = spec.plan();
         Shard shard = Shard.resolve(line.getOptionValue("shard"),
@@ -108,7 +108,8 @@ final class SweepCommand implements Command {
 
         ProfileSteps traceSteps = ProfileOptions.steps(line);
 
-        Dataset data = Cifar10.load(DataOptions.folder(line, out)).holdOut(new Holdout(holdout, seed));
+        Dataset data = DataOptions.load(line, out, spec.base().architecture().imageSize())
+                .holdOut(new Holdout(holdout, seed));
         for (PlannedRun run : runs) {
             try {
                 Recipe fitted = Trainer.fit(run.recipe(), data);
@@ -135,8 +136,8 @@ final class SweepCommand implements Command {
                 ProfileOptions.noteUnavailable(out);
             }
             outcome = new SweepRunner(device, evalBatch, false, traceSteps, out, interruption::requested)
-                    .run(runs, shard, data, folder, d -> {
-                        TrainingTable table = new TrainingTable(out, d.hasValidation());
+                    .run(runs, shard, data, folder, (d, recipe) -> {
+                        TrainingTable table = new TrainingTable(out, d.hasValidation(), recipe.averagesWeights());
                         table.header();
                         return table;
                     });

@@ -77,7 +77,7 @@ final class SweepRunner {
             TrainConfig config = new TrainConfig(recipe, run.seed(), device, resume, evalBatch, profile,
                     trace(folder, recipe, data, savedEpochs));
             long start = System.nanoTime();
-            TrainingListener listener = listeners.forRun(data);
+            TrainingListener listener = listeners.forRun(data, config.recipe());
             Trainer.Result result = new Trainer(config, listener, stopRequested).run(data, RunOutput.prepare(folder));
             RunSummary summary = result.summary(config, (System.nanoTime() - start) / 1e9);
             result.output().writeSummary(summary);
@@ -131,6 +131,6 @@ final class SweepRunner {
 
     /** A fresh listener (progress display) per run. */
     interface TrainingListenerFactory {
-        TrainingListener forRun(Dataset data);
+        TrainingListener forRun(Dataset data, Recipe recipe);
     }
 }

@@ -1,7 +1,6 @@
 package dev.lightspeed.cli;
 
 import dev.lightspeed.models.run.RunFiles;
-import dev.lightspeed.data.Cifar10;
 import dev.lightspeed.data.Dataset;
 import dev.lightspeed.data.Holdout;
 import dev.lightspeed.export.ExportOptions;
@@ -48,7 +47,8 @@ final class TrainCommand implements Command {
 
     @Override
     public String summary() {
-        return "train a network on CIFAR-10 (default recipe: " + Presets.DEFAULT + ")";
+        return "train a network on CIFAR-10, CIFAR-100 or an image folder (default recipe: " + Presets.DEFAULT
+                + " on CIFAR-10)";
     }
 
     @Override
@@ -142,7 +142,7 @@ final class TrainCommand implements Command {
         ComputeDevice device = DeviceOptions.device(line);
         int threads = DeviceOptions.configureThreads(line);
 
-        Dataset data = Cifar10.load(DataOptions.folder(line, out)).holdOut(holdout);
+        Dataset data = DataOptions.load(line, out, recipe.architecture().imageSize()).holdOut(holdout);
         Recipe requested = recipe;
         recipe = Trainer.fit(recipe, data);
         if (!recipe.architecture().equals(requested.architecture())) {
@@ -164,7 +164,7 @@ final class TrainCommand implements Command {
             outputs.add(RunOutput.prepare(runs == 1 ? outRoot : outRoot.resolve("run-" + (r + 1))));
         }
 
-        TrainingTable table = new TrainingTable(out, data.hasValidation());
+        TrainingTable table = new TrainingTable(out, data.hasValidation(), recipe.averagesWeights());
         out.println("lightspeed train: " + recipe.preset() + " on " + device + ", " + threads + " threads, "
                 + runs + (runs == 1 ? " run" : " runs") + " → " + outRoot);
         List<Double> accuracies = new ArrayList<>();
@@ -198,7 +198,9 @@ final class TrainCommand implements Command {
                 accuracies.add(result.ttaTestAcc());
                 if (line.hasOption("export")) {
                     Path onnx = perRun(Path.of(line.getOptionValue("export")), runs, r);
-                    ExportResult exported = ModelExport.write(Checkpoint.load(result.output().model()), onnx,
+                    // The moving average, when the recipe kept one, as export and eval choose by default.
+                    Checkpoint trained = Checkpoint.load(result.output().model());
+                    ExportResult exported = ModelExport.write(trained.withWeights(trained.defaultWeights()), onnx,
                             ExportOptions.defaults().withPrecision(exportPrecision)
                                     .withTta(line.hasOption("export-tta")).withProducerVersion(Version.current()),
                             data::train, OptionalInt.empty());
@@ -247,7 +249,7 @@ final class TrainCommand implements Command {
 
     /** The recipe the flags ask for: --recipe FILE or --preset NAME, then the overrides in the order above. */
     private static Recipe recipe(CommandLine line) {
-        Recipe recipe = RecipeOptions.chosen(line);
+        Recipe recipe = RecipeOptions.chosen(line, DataOptions.defaultPreset(DataOptions.kind(line)));
         for (String name : OVERRIDE_FLAGS) {
             if (line.hasOption(name)) {
                 recipe = recipe.with(name, line.getOptionValue(name));

@@ -9,17 +9,20 @@ import java.util.List;
 
 /**
  * Prints one row per epoch in the columns of the speedrun references, with a progress bar inside epochs. The
- * held-out validation columns appear only for runs that hold images out.
+ * held-out validation columns appear only for runs that hold images out, the moving average's only for runs that
+ * keep one.
  */
 final class TrainingTable implements TrainingListener {
 
     private final PrintStream out;
     private final boolean validation;
+    private final boolean average;
     private ConsoleProgressBar bar;
 
-    TrainingTable(PrintStream out, boolean validation) {
+    TrainingTable(PrintStream out, boolean validation, boolean average) {
         this.out = out;
         this.validation = validation;
+        this.average = average;
     }
 
     void header() {
@@ -49,7 +52,11 @@ final class TrainingTable implements TrainingListener {
         if (validation) {
             cells.add(fixed(m.ttaValAcc()));
         }
-        cells.addAll(List.of(fixed(m.ttaTestAcc()), String.format("%.2f", m.totalTimeSeconds())));
+        cells.add(fixed(m.ttaTestAcc()));
+        if (average) {
+            cells.addAll(List.of(fixed(m.emaTestAcc()), fixed(m.ttaEmaTestAcc())));
+        }
+        cells.add(String.format("%.2f", m.totalTimeSeconds()));
         print(cells);
         out.flush();
     }
@@ -77,7 +84,11 @@ final class TrainingTable implements TrainingListener {
         if (validation) {
             names.add("tta_val_acc");
         }
-        names.addAll(List.of("tta_test_acc", "total_time_seconds"));
+        names.add("tta_test_acc");
+        if (average) {
+            names.addAll(List.of("ema_test_acc", "tta_ema_test_acc"));
+        }
+        names.add("total_time_seconds");
         return names;
     }
 }

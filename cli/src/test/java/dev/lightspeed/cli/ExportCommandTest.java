@@ -105,6 +105,17 @@ class ExportCommandTest {
     }
 
     @Test
+    void averagedWeightsOfARunWithoutThemAreUsageError() throws Exception {
+        Path checkpoint = OnnxCommandFixtures.checkpoint(folder, "model.safetensors");
+
+        OnnxCommandFixtures.Outcome outcome = run("export", "--checkpoint", checkpoint.toString(), "--weights", "ema");
+
+        assertBadInput(outcome, "this checkpoint holds no averaged weights");
+        assertBadInput(run("export", "--checkpoint", checkpoint.toString(), "--weights", "mean"),
+                "--weights expects live or ema");
+    }
+
+    @Test
     void int8ExportCalibratesOnTrainingImagesAndScores() throws Exception {
         Path checkpoint = OnnxCommandFixtures.checkpoint(folder, "model.safetensors");
         Path data = OnnxCommandFixtures.syntheticCifar(folder, 20);

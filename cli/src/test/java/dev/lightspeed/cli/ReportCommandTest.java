@@ -32,7 +32,8 @@ class ReportCommandTest {
         StringBuilder lines = new StringBuilder();
         for (int epoch = 1; epoch <= 3; epoch++) {
             lines.append(json.writeValueAsString(new EpochMetrics(epoch, 2.0 / epoch, 0.3 * epoch, 2.1 / epoch,
-                    0.28 * epoch, 2.2 / epoch, 0.27 * epoch, null, null, 10, 12 * epoch, 400, 1 << 20, Map.of())))
+                    0.28 * epoch, 2.2 / epoch, 0.27 * epoch, null, null, null, null, null, 10, 12 * epoch, 400,
+                    1 << 20, Map.of())))
                     .append('\n');
         }
         Files.writeString(dir.resolve(RunFiles.METRICS), lines);

@@ -6,7 +6,10 @@ import dev.lightspeed.data.Dataset;
 import dev.lightspeed.data.Holdout;
 import dev.lightspeed.models.Checkpoint;
 import dev.lightspeed.models.InputError;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lightspeed.models.Presets;
+import dev.lightspeed.models.RecipeJson;
+import dev.lightspeed.models.Recipe;
 import dev.lightspeed.models.run.RunFiles;
 import dev.lightspeed.study.Axis;
 import dev.lightspeed.study.PlannedRun;
@@ -46,7 +49,7 @@ class SweepRunnerTest {
         final List<Integer> runsStarted = new ArrayList<>();
 
         @Override
-        public TrainingListener forRun(Dataset data) {
+        public TrainingListener forRun(Dataset data, Recipe recipe) {
             runsStarted.add(steps);
             return new TrainingListener() {
                 @Override
@@ -64,7 +67,10 @@ class SweepRunnerTest {
         // 300 training images after holding out 100: 3 steps of 100 per epoch, 2 epochs per run.
         Dataset data = SyntheticData.dataset(SyntheticData.randomSplit(400, 3), SyntheticData.randomSplit(100, 4))
                 .holdOut(new Holdout(100, 0));
-        SweepSpec spec = SweepSpec.of(Presets.named(Presets.DEFAULT), List.of(new String[] {"epochs", "2"},
+        // A narrow network: what is checked here does not depend on its width.
+        ObjectNode narrow = RecipeJson.tree(Presets.named(Presets.DEFAULT));
+        ((ObjectNode) narrow.get("architecture")).putArray("block-widths").add(8).add(16).add(16);
+        SweepSpec spec = SweepSpec.of(RecipeJson.recipe(narrow, "narrow test recipe"), List.of(new String[] {"epochs", "2"},
                 new String[] {"batch-size", "100"}, new String[] {"whitening-samples", "200"},
                 new String[] {"whiten-bias-epochs", "1"}), List.of(Axis.parse("lr-scale=0.5,1")), 1, 0, 100);
         List<PlannedRun> runs = spec.plan();

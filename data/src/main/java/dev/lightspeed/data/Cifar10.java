@@ -1,24 +1,20 @@
 package dev.lightspeed.data;
 
-import dev.lightspeed.models.Failures;
 import dev.lightspeed.models.DatasetInfo;
 import dev.lightspeed.models.InputError;
 import dev.lightspeed.models.Normalization;
 
-import java.io.FileInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
+import java.net.URI;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 
 import static dev.lightspeed.data.UserMessages.FILE_LIST;
-import static dev.lightspeed.data.UserMessages.count;
 
 /**
  * Finds, checks and reads the CIFAR-10 binary version (the six {@code .bin} files). The only place that knows
@@ -60,6 +56,15 @@ public final class Cifar10 {
             "data_batch_5.bin", "53f37980c15c3d472c316c40844f3f0d",
             TEST_FILE, "803d5f7f4d78ea53de84dbe85f74fb6d");
 
+    /** The official archive of the binary version; it extracts to {@link #ARCHIVE_FOLDER}. */
+    static final OfficialArchive ARCHIVE = new OfficialArchive("CIFAR-10",
+            URI.create("https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz"), "c32a1d4ab5d03f1284b67883e8d87530",
+            ALL_FILES, Set.of(META_FILE), EXPECTED_MD5, FILE_LIST);
+
+    private static final RecordFormat RECORDS = new RecordFormat("CIFAR-10", "CIFAR-10 batch",
+            List.of(new RecordFormat.LabelByte("label", INFO.numClasses())), CHANNELS, IMAGE_SIZE);
+    private static final OfficialFolder FOLDER = new OfficialFolder("CIFAR-10", ALL_FILES, ARCHIVE_FOLDER, FILE_LIST);
+
     private Cifar10() {
     }
 
@@ -78,22 +83,7 @@ public final class Cifar10 {
 
     /** The folder that actually holds the six files: {@code dir} itself or its {@code cifar-10-batches-bin/}. */
     public static Path resolveFolder(Path dir) {
-        Path given = dir.toAbsolutePath().normalize();
-        if (!Files.exists(given)) {
-            throw new InputError("CIFAR-10 folder " + given + " does not exist; put " + FILE_LIST
-                    + " there, run with --download to fetch them, or pass --data DIR");
-        }
-        if (!Files.isDirectory(given)) {
-            throw new InputError(given + " is a file, not a folder; pass --data with the folder that holds "
-                    + FILE_LIST);
-        }
-        Path folder = given;
-        Path extracted = given.resolve(ARCHIVE_FOLDER);
-        if (presentFiles(given).isEmpty() && Files.isDirectory(extracted)) {
-            folder = extracted;
-        }
-        requireAllPresent(folder);
-        return folder;
+        return FOLDER.resolve(dir);
     }
 
     /**
@@ -102,12 +92,7 @@ public final class Cifar10 {
      * is not absent, so it is reported rather than silently overwritten.
      */
     public static boolean holdsNoDataFiles(Path dir) {
-        Path given = dir.toAbsolutePath().normalize();
-        if (!Files.isDirectory(given) || !presentFiles(given).isEmpty()) {
-            return !Files.isDirectory(given);
-        }
-        Path extracted = given.resolve(ARCHIVE_FOLDER);
-        return !Files.isDirectory(extracted) || presentFiles(extracted).isEmpty();
+        return FOLDER.holdsNoFiles(dir);
     }
 
     /**
@@ -118,11 +103,8 @@ public final class Cifar10 {
     public static void validate(Path folder) {
         Path resolved = resolveFolder(folder);
         requireExactSizes(resolved);
-        byte[] buffer = new byte[Math.toIntExact(FILE_BYTES)];
         for (String name : ALL_FILES) {
-            Path file = resolved.resolve(name);
-            readWholeFile(file, buffer, RECORDS_PER_FILE);
-            requireValidLabels(file, buffer, RECORDS_PER_FILE);
+            RECORDS.validate(resolved.resolve(name), RECORDS_PER_FILE);
         }
     }
 
@@ -140,7 +122,7 @@ public final class Cifar10 {
             try {
                 actual = Md5.ofFile(file);
             } catch (IOException e) {
-                throw cannotRead(file, e);
+                throw RecordFormat.cannotRead(file, e);
             }
             String expected = expectedMd5.get(name);
             if (!actual.equalsIgnoreCase(expected)) {
@@ -155,118 +137,13 @@ public final class Cifar10 {
      * records (tests use small files); labels outside 0-9 are rejected with the file and record named.
      */
     public static ImageSplit readSplit(List<Path> files) {
-        long totalRecords = 0;
-        long largestFile = 0;
-        List<Integer> recordsPerFile = new ArrayList<>(files.size());
-        for (Path file : files) {
-            long size = sizeOf(file);
-            if (size % RECORD_BYTES != 0) {
-                throw new InputError(file + " is not a CIFAR-10 binary file: " + count(size)
-                        + " bytes is not a whole number of " + count(RECORD_BYTES)
-                        + "-byte records; delete it and run with --download");
-            }
-            recordsPerFile.add(Math.toIntExact(size / RECORD_BYTES));
-            totalRecords += size / RECORD_BYTES;
-            largestFile = Math.max(largestFile, size);
-        }
-        if (totalRecords * IMAGE_BYTES > Integer.MAX_VALUE - 8) {
-            throw new InputError("the files " + files + " hold " + count(totalRecords)
-                    + " images, more than fit in one split; pass the CIFAR-10 files only");
-        }
-        int total = Math.toIntExact(totalRecords);
-        byte[] images = new byte[total * IMAGE_BYTES];
-        int[] labels = new int[total];
-        // One buffer sized for the largest file, reused, so each file costs a single read call.
-        byte[] buffer = new byte[Math.toIntExact(largestFile)];
-        int imageIndex = 0;
-        for (int i = 0; i < files.size(); i++) {
-            Path file = files.get(i);
-            int records = recordsPerFile.get(i);
-            readWholeFile(file, buffer, records);
-            requireValidLabels(file, buffer, records);
-            for (int record = 0; record < records; record++, imageIndex++) {
-                int offset = record * RECORD_BYTES;
-                labels[imageIndex] = Byte.toUnsignedInt(buffer[offset]);
-                System.arraycopy(buffer, offset + 1, images, imageIndex * IMAGE_BYTES, IMAGE_BYTES);
-            }
-        }
-        return new ImageSplit(images, labels, CHANNELS, IMAGE_SIZE);
-    }
-
-    private static List<String> presentFiles(Path folder) {
-        return ALL_FILES.stream().filter(name -> Files.exists(folder.resolve(name))).toList();
-    }
-
-    private static void requireAllPresent(Path folder) {
-        List<String> present = presentFiles(folder);
-        if (present.isEmpty()) {
-            throw new InputError(folder + " holds no CIFAR-10 files; put " + FILE_LIST
-                    + " there, run with --download to fetch them, or pass --data DIR");
-        }
-        List<String> missing = ALL_FILES.stream().filter(name -> !present.contains(name)).toList();
-        if (!missing.isEmpty()) {
-            String what = missing.size() == 1
-                    ? missing.get(0) + " is missing"
-                    : String.join(", ", missing) + " are missing";
-            throw new InputError(what + " from " + folder + "; put all of " + FILE_LIST
-                    + " there, or run with --download to fetch them");
-        }
+        return RECORDS.readSplit(files, 0);
     }
 
     private static void requireExactSizes(Path folder) {
         for (String name : ALL_FILES) {
-            Path file = folder.resolve(name);
-            long size = sizeOf(file);
-            if (size < FILE_BYTES) {
-                throw new InputError(file + " is truncated: " + count(size) + " bytes, expected "
-                        + count(FILE_BYTES) + "; delete it and run with --download");
-            }
-            if (size > FILE_BYTES) {
-                throw new InputError(file + " is too large: " + count(size) + " bytes, expected "
-                        + count(FILE_BYTES) + "; it is not a CIFAR-10 batch, delete it and run with --download");
-            }
+            RECORDS.requireRecords(folder.resolve(name), RECORDS_PER_FILE);
         }
-    }
-
-    private static long sizeOf(Path file) {
-        if (Files.isDirectory(file)) {
-            throw new InputError(file + " is a folder, not a CIFAR-10 batch file; remove it and run with --download");
-        }
-        try {
-            return Files.size(file);
-        } catch (IOException e) {
-            throw cannotRead(file, e);
-        }
-    }
-
-    private static void readWholeFile(Path file, byte[] buffer, int records) {
-        int length = records * RECORD_BYTES;
-        // FileInputStream rather than Files.newInputStream: a channel stream would stage each 30 MB read through a
-        // thread-cached direct buffer that is never released.
-        try (InputStream in = new FileInputStream(file.toFile())) {
-            int read = in.readNBytes(buffer, 0, length);
-            if (read != length) {
-                throw new InputError(file + " shrank while being read: " + count(read) + " bytes, expected "
-                        + count(length) + "; check that nothing else is writing it and try again");
-            }
-        } catch (IOException e) {
-            throw cannotRead(file, e);
-        }
-    }
-
-    private static void requireValidLabels(Path file, byte[] records, int recordCount) {
-        for (int record = 0; record < recordCount; record++) {
-            int label = Byte.toUnsignedInt(records[record * RECORD_BYTES]);
-            if (label >= INFO.numClasses()) {
-                throw new InputError(file + " record " + record + " has label " + label + ", expected 0-"
-                        + (INFO.numClasses() - 1) + "; the file is corrupt, delete it and run with --download");
-            }
-        }
-    }
-
-    private static InputError cannotRead(Path file, IOException e) {
-        return new InputError("cannot read " + file + " (" + Failures.oneLine(e)
-                + "); check that it exists and is readable", e);
     }
 
     private static Map<String, String> orderedMap(String... keysAndValues) {

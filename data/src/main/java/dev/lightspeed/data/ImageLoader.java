@@ -7,15 +7,16 @@ import javax.imageio.ImageIO;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
+import java.awt.image.ComponentColorModel;
 import java.awt.image.Raster;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Reads a PNG or JPEG file (any size, colour, grayscale, with or without alpha) as the model's input: RGB planes
- * of {@code size × size} floats in [0, 1]. Transparent pixels are composited over white, the background an image
- * viewer shows, before resizing.
+ * Reads a PNG or JPEG file (any size; colour, grayscale, palette or CMYK; with or without alpha) as the model's
+ * input: RGB planes of {@code size × size} floats in [0, 1]. Transparent pixels are composited over white, the
+ * background an image viewer shows, before resizing.
  */
 public final class ImageLoader {
 
@@ -36,26 +37,83 @@ public final class ImageLoader {
         return Resampler.resize(rgb, 3, width, height, size, size);
     }
 
+    /**
+     * As {@link #load}, but keeping the aspect ratio: the image is scaled so that its shorter side is {@code size}
+     * and the central {@code size × size} square is kept, as image-folder datasets are prepared. The central
+     * square of the original is cut first and then resized, which is the same up to rounding and resizes fewer
+     * pixels.
+     */
+    public static float[] loadCenterCrop(Path file, int size) {
+        BufferedImage image = decode(file);
+        int width = image.getWidth();
+        int height = image.getHeight();
+        float[] rgb = opaqueRgbPlanes(image);
+        int side = Math.min(width, height);
+        if (side != width || side != height) {
+            rgb = crop(rgb, width, height, (width - side) / 2, (height - side) / 2, side);
+        }
+        if (side == size) {
+            return rgb;
+        }
+        return Resampler.resize(rgb, 3, side, side, size, size);
+    }
+
+    /** The {@code side × side} square at ({@code left}, {@code top}) of three planes of {@code width × height}. */
+    private static float[] crop(float[] rgb, int width, int height, int left, int top, int side) {
+        float[] square = new float[3 * side * side];
+        for (int plane = 0; plane < 3; plane++) {
+            for (int y = 0; y < side; y++) {
+                System.arraycopy(rgb, (plane * height + top + y) * width + left, square, (plane * side + y) * side,
+                        side);
+            }
+        }
+        return square;
+    }
+
+    /**
+     * A file that is no usable image. Its message advises passing PNG or JPEG files; {@link #problem} is the
+     * sentence without that advice, for callers that give their own.
+     */
+    static final class UnreadableImage extends InputError {
+
+        private final Path file;
+        private final String problem;
+
+        UnreadableImage(Path file, String problem, Throwable cause) {
+            super(file + " " + problem + "; pass PNG or JPEG files", cause);
+            this.file = file;
+            this.problem = problem;
+        }
+
+        Path file() {
+            return file;
+        }
+
+        /** What is wrong, such as {@code is not a PNG or JPEG image}. */
+        String problem() {
+            return problem;
+        }
+    }
+
     private static BufferedImage decode(Path file) {
         if (Files.isDirectory(file)) {
-            throw new InputError(file + " is a folder, not an image; pass PNG or JPEG files");
+            throw new UnreadableImage(file, "is a folder, not an image", null);
         }
         if (!Files.isRegularFile(file)) {
-            throw new InputError(file + " does not exist; pass PNG or JPEG files");
+            throw new UnreadableImage(file, "does not exist", null);
         }
         BufferedImage image;
         try {
             image = ImageIO.read(file.toFile());
         } catch (IOException | RuntimeException e) {
             // ImageIO throws for damaged files it recognized (and, for some, unchecked exceptions).
-            throw new InputError(file + " cannot be decoded as an image (" + Failures.oneLine(e)
-                    + "); pass PNG or JPEG files", e);
+            throw new UnreadableImage(file, "cannot be decoded as an image (" + Failures.oneLine(e) + ")", e);
         }
         if (image == null) {
-            throw new InputError(file + " is not a PNG or JPEG image; pass PNG or JPEG files");
+            throw new UnreadableImage(file, "is not a PNG or JPEG image", null);
         }
         if (image.getWidth() < 1 || image.getHeight() < 1) {
-            throw new InputError(file + " is an empty image; pass PNG or JPEG files");
+            throw new UnreadableImage(file, "is an empty image", null);
         }
         return image;
     }
@@ -63,7 +121,8 @@ public final class ImageLoader {
     /**
      * RGB planes in [0, 1] with alpha already composited over white. Grayscale images are read from their raster:
      * Java treats their gray colour space as linear and would brighten them through {@code getRGB}, while PNG and
-     * JPEG store gray with the same gamma as colour.
+     * JPEG store gray with the same gamma as colour. CMYK JPEGs are read from their raster too, since
+     * {@code getRGB} turns them black; the JPEG reader has already undone Adobe's inversion of the inks.
      */
     private static float[] opaqueRgbPlanes(BufferedImage image) {
         int width = image.getWidth();
@@ -74,6 +133,12 @@ public final class ImageLoader {
         boolean gray = colorModel.getColorSpace().getType() == ColorSpace.TYPE_GRAY
                 && colorModel.getNumColorComponents() == 1;
         Raster raster = image.getRaster();
+        if (colorModel.getColorSpace().getType() == ColorSpace.TYPE_CMYK && raster.getNumBands() == 4) {
+            return cmykToRgbPlanes(raster, colorModel);
+        }
+        if (isOpaqueEightBitSrgb(colorModel, raster)) {
+            return srgbPlanes(raster);
+        }
         float grayMax = gray ? (1 << colorModel.getComponentSize(0)) - 1 : 0;
         float alphaMax = gray && colorModel.hasAlpha() ? (1 << colorModel.getComponentSize(1)) - 1 : 0;
         for (int y = 0; y < height; y++) {
@@ -96,6 +161,58 @@ public final class ImageLoader {
                 rgb[at] = overWhite(r, alpha);
                 rgb[plane + at] = overWhite(g, alpha);
                 rgb[2 * plane + at] = overWhite(b, alpha);
+            }
+        }
+        return rgb;
+    }
+
+    /** Plain 8-bit RGB, what most JPEGs and PNGs decode to: the samples are the values {@code getRGB} would give. */
+    private static boolean isOpaqueEightBitSrgb(ColorModel colorModel, Raster raster) {
+        if (!(colorModel instanceof ComponentColorModel) || !colorModel.getColorSpace().isCS_sRGB()
+                || colorModel.hasAlpha() || colorModel.getNumComponents() != 3 || raster.getNumBands() != 3) {
+            return false;
+        }
+        for (int size : colorModel.getComponentSize()) {
+            if (size != 8) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Reads the raster a row at a time, several times faster than a colour conversion per pixel. */
+    private static float[] srgbPlanes(Raster raster) {
+        int width = raster.getWidth();
+        int height = raster.getHeight();
+        int plane = width * height;
+        float[] rgb = new float[3 * plane];
+        int[] row = new int[3 * width];
+        for (int y = 0; y < height; y++) {
+            raster.getPixels(raster.getMinX(), raster.getMinY() + y, width, 1, row);
+            for (int x = 0; x < width; x++) {
+                int at = y * width + x;
+                rgb[at] = row[3 * x] / 255f;
+                rgb[plane + at] = row[3 * x + 1] / 255f;
+                rgb[2 * plane + at] = row[3 * x + 2] / 255f;
+            }
+        }
+        return rgb;
+    }
+
+    /** The naive conversion without an ink profile: each channel is what its ink and the black ink leave. */
+    private static float[] cmykToRgbPlanes(Raster raster, ColorModel colorModel) {
+        int width = raster.getWidth();
+        int height = raster.getHeight();
+        int plane = width * height;
+        float[] rgb = new float[3 * plane];
+        float inkMax = (1 << colorModel.getComponentSize(0)) - 1;
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                float keep = 1 - raster.getSample(x, y, 3) / inkMax;
+                int at = y * width + x;
+                for (int channel = 0; channel < 3; channel++) {
+                    rgb[channel * plane + at] = (1 - raster.getSample(x, y, channel) / inkMax) * keep;
+                }
             }
         }
         return rgb;

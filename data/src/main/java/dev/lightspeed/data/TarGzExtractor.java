@@ -30,10 +30,11 @@ final class TarGzExtractor {
      * @param destination        an existing folder to write into
      * @param wantedNames        file names to extract, whatever folder they sit in inside the archive
      * @param archiveDescription how to name the archive in messages (for example its URL)
+     * @param datasetName        the dataset the archive should hold, as messages name it
      * @return the names that were found and written
      */
-    static Set<String> extract(Path archive, Path destination, Set<String> wantedNames, String archiveDescription)
-            throws IOException {
+    static Set<String> extract(Path archive, Path destination, Set<String> wantedNames, String archiveDescription,
+                               String datasetName) throws IOException {
         Set<String> written = new LinkedHashSet<>();
         try (InputStream file = Files.newInputStream(archive);
              InputStream gzip = new GzipCompressorInputStream(new BufferedInputStream(file));
@@ -43,7 +44,7 @@ final class TarGzExtractor {
                 if (isUnsafe(entryName)) {
                     throw new InputError("the archive " + archiveDescription + " holds an unsafe path '"
                             + entryName.replaceAll("[\\r\\n]", "?") + "' and was not extracted; it is not the "
-                            + "official CIFAR-10 archive, check the download URL");
+                            + "official " + datasetName + " archive, check the download URL");
                 }
                 String fileName = lastSegment(entryName);
                 if (entry.isFile() && wantedNames.contains(fileName)) {

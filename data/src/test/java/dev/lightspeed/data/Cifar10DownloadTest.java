@@ -1,15 +1,11 @@
 package dev.lightspeed.data;
 
-import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,30 +29,16 @@ class Cifar10DownloadTest {
     @TempDir
     Path dir;
 
-    private HttpServer server;
-    private final Map<String, byte[]> servedFiles = new LinkedHashMap<>();
+    private LocalHttpServer server;
 
     @BeforeEach
     void startServer() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.createContext("/", exchange -> {
-            byte[] body = servedFiles.get(exchange.getRequestURI().getPath());
-            if (body == null) {
-                exchange.sendResponseHeaders(404, -1);
-            } else {
-                exchange.sendResponseHeaders(200, body.length);
-                try (OutputStream out = exchange.getResponseBody()) {
-                    out.write(body);
-                }
-            }
-            exchange.close();
-        });
-        server.start();
+        server = new LocalHttpServer();
     }
 
     @AfterEach
     void stopServer() {
-        server.stop(0);
+        server.close();
     }
 
     @Test
@@ -191,7 +173,7 @@ class Cifar10DownloadTest {
     @Test
     void httpErrorIsReportedWithItsStatus() throws IOException {
         Path target = dir.resolve("cifar10");
-        URI missing = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/missing.tar.gz");
+        URI missing = server.address("/missing.tar.gz");
 
         Messages.inputError(() -> Cifar10Download.download(target, missing, ProgressListener.none()),
                 "HTTP 404", missing.toString(), "--data DIR");
@@ -208,8 +190,7 @@ class Cifar10DownloadTest {
     }
 
     private URI serve(String path, byte[] body) {
-        servedFiles.put(path, body);
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + path);
+        return server.serve(path, body);
     }
 
     private static Map<String, String> expectedFileMd5(Map<String, byte[]> layout) {
@@ -220,7 +201,7 @@ class Cifar10DownloadTest {
         return sums;
     }
 
-    private static String md5(byte[] bytes) {
+    static String md5(byte[] bytes) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(bytes));
         } catch (java.security.NoSuchAlgorithmException e) {
@@ -228,7 +209,7 @@ class Cifar10DownloadTest {
         }
     }
 
-    private static List<Path> listing(Path folder) throws IOException {
+    static List<Path> listing(Path folder) throws IOException {
         try (Stream<Path> entries = Files.list(folder)) {
             return entries.sorted().toList();
         }

@@ -55,4 +55,27 @@ class DataLocationTest {
     void emptyDataOptionIsAnInputError() {
         Messages.inputError(() -> DataLocation.resolve("", NO_ENVIRONMENT), "--data");
     }
+
+    @Test
+    void cifar100HasItsOwnVariableAndDefaultFolder() {
+        Function<String, String> both =
+                Map.of("LIGHTSPEED_CIFAR10", "/env/ten", "LIGHTSPEED_CIFAR100", "/env/hundred")::get;
+
+        assertEquals(Path.of("/env/hundred"), DataLocation.resolve(DatasetKind.CIFAR100, null, both));
+        assertEquals(Path.of("/env/ten"), DataLocation.resolve(DatasetKind.CIFAR10, null, both));
+        assertEquals(Path.of(System.getProperty("user.home"), ".cache", "lightspeed", "cifar100"),
+                DataLocation.resolve(DatasetKind.CIFAR100, null, NO_ENVIRONMENT));
+        assertTrue(DataLocation.isDefault(DatasetKind.CIFAR100, null, environment("/only/cifar10")));
+        assertFalse(DataLocation.isDefault(DatasetKind.CIFAR100, null, both));
+    }
+
+    @Test
+    void anImageFolderMustBeNamed() {
+        assertEquals(Path.of("/photos"), DataLocation.resolve(DatasetKind.FOLDER, "/photos", NO_ENVIRONMENT));
+        assertFalse(DataLocation.isDefault(DatasetKind.FOLDER, null, NO_ENVIRONMENT), "never downloaded into");
+        Messages.inputError(() -> DataLocation.resolve(DatasetKind.FOLDER, null, NO_ENVIRONMENT),
+                "--dataset folder needs --data DIR", "train/<class>/");
+        Messages.inputError(() -> DataLocation.resolve(DatasetKind.CIFAR100, " ", NO_ENVIRONMENT),
+                "--data is empty", "fine_label_names.txt");
+    }
 }

@@ -17,7 +17,9 @@ import java.util.Map;
  * {@link ArchitectureSpec#tensorShapes()}, and in the metadata everything needed to use them without the
  * trainer (architecture, classes, normalization) and to trace them back (preset, recipe, seed, accuracy). The
  * recipe and architecture are read as {@link RecipeJson} reads them: a field added after a checkpoint was written
- * takes its documented default, a field this version does not know is refused.
+ * takes its documented default, a field this version does not know is refused. A run that averaged its weights
+ * ({@link Recipe#emaDecay}) also stores the average, every tensor under {@link #EMA_PREFIX}; {@link #withWeights}
+ * chooses which set a consumer sees.
  */
 public record Checkpoint(
         ArchitectureSpec architecture,
@@ -28,15 +30,78 @@ public record Checkpoint(
         int epoch,
         double accuracy,
         int ttaLevel,
-        Map<String, TensorData> tensors) {
+        Map<String, TensorData> tensors,
+        Map<String, TensorData> emaTensors) {
 
     public static final String FORMAT = "lightspeed-checkpoint-v1";
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** The weights of an averaged run are stored again under this prefix. */
+    public static final String EMA_PREFIX = "ema.";
+
     public Checkpoint {
         classes = List.copyOf(classes);
         tensors = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(tensors));
+        emaTensors = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(emaTensors));
         checkTensors(architecture, tensors, "checkpoint");
+        if (!emaTensors.isEmpty()) {
+            checkTensors(architecture, emaTensors, "checkpoint's averaged weights:");
+        }
+    }
+
+    /** A checkpoint of live weights only. */
+    public Checkpoint(ArchitectureSpec architecture, Recipe recipe, List<String> classes, Normalization normalization,
+            long seed, int epoch, double accuracy, int ttaLevel, Map<String, TensorData> tensors) {
+        this(architecture, recipe, classes, normalization, seed, epoch, accuracy, ttaLevel, tensors, Map.of());
+    }
+
+    /** Which stored weights a consumer uses. */
+    public enum Weights {
+        /** The weights as training left them. */
+        LIVE,
+        /** The exponential moving average of the weights. */
+        EMA;
+
+        public static Weights parse(String text) {
+            return switch (text.trim().toLowerCase(java.util.Locale.ROOT)) {
+                case "live" -> LIVE;
+                case "ema" -> EMA;
+                default -> throw new InputError("--weights expects live or ema, got '" + text + "'");
+            };
+        }
+    }
+
+    public boolean hasAverage() {
+        return !emaTensors.isEmpty();
+    }
+
+    /** The weights a consumer uses when it does not choose: the average when the run kept one. */
+    public Weights defaultWeights() {
+        return hasAverage() ? Weights.EMA : Weights.LIVE;
+    }
+
+    /**
+     * This checkpoint with {@code weights} as its {@link #tensors()}, so that exporters and scorers need not know
+     * about averages. Refuses {@link Weights#EMA} on a checkpoint without an average.
+     */
+    public Checkpoint withWeights(Weights weights) {
+        if (weights == Weights.LIVE) {
+            return hasAverage() ? new Checkpoint(architecture, recipe, classes, normalization, seed, epoch, accuracy,
+                    ttaLevel, tensors) : this;
+        }
+        if (!hasAverage()) {
+            throw new InputError("--weights ema: this checkpoint holds no averaged weights (its run had ema-decay 0);"
+                    + " use --weights live");
+        }
+        return new Checkpoint(architecture, recipe, classes, normalization, seed, epoch, accuracy, ttaLevel,
+                emaTensors);
+    }
+
+    /** Every tensor the file holds: the live weights, then the average under {@link #EMA_PREFIX}. */
+    public Map<String, TensorData> storedTensors() {
+        Map<String, TensorData> all = new LinkedHashMap<>(tensors);
+        emaTensors.forEach((name, t) -> all.put(EMA_PREFIX + name, t));
+        return all;
     }
 
     private static void checkTensors(ArchitectureSpec spec, Map<String, TensorData> tensors, String where) {
@@ -76,7 +141,7 @@ public record Checkpoint(
     }
 
     public void save(Path path) throws IOException {
-        SafeTensors.write(path, tensors, metadata());
+        SafeTensors.write(path, storedTensors(), metadata());
     }
 
     public static Checkpoint load(Path path) {
@@ -101,16 +166,21 @@ public record Checkpoint(
             List<String> classes = JSON.readValue(meta.get("classes"), new TypeReference<List<String>>() { });
             Normalization normalization = JSON.readValue(meta.get("normalization"), Normalization.class);
             Map<String, TensorData> model = new LinkedHashMap<>();
+            Map<String, TensorData> average = new LinkedHashMap<>();
             spec.tensorShapes().keySet().forEach(name -> {
                 if (tensors.containsKey(name)) {
                     model.put(name, tensors.get(name));
                 }
+                if (tensors.containsKey(EMA_PREFIX + name)) {
+                    average.put(name, tensors.get(EMA_PREFIX + name));
+                }
             });
-            tensors.keySet().stream().filter(n -> !model.containsKey(n) && !n.startsWith(TRAINING_STATE_PREFIX))
+            tensors.keySet().stream().filter(n -> !model.containsKey(n) && !n.startsWith(TRAINING_STATE_PREFIX)
+                            && !(n.startsWith(EMA_PREFIX) && average.containsKey(n.substring(EMA_PREFIX.length()))))
                     .forEach(n -> model.put(n, tensors.get(n)));
             return new Checkpoint(spec, recipe, classes, normalization, Long.parseLong(meta.get("seed")),
                     Integer.parseInt(meta.get("epoch")), Double.parseDouble(meta.get("accuracy")),
-                    Integer.parseInt(meta.get("tta_level")), model);
+                    Integer.parseInt(meta.get("tta_level")), model, average);
         } catch (IOException | RuntimeException e) {
             if (e instanceof InputError ie) {
                 throw ie;

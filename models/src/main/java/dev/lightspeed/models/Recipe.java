@@ -33,6 +33,11 @@ import java.util.Map;
  * @param translate          random translation in pixels (reflect padding)
  * @param alternatingFlip    flip a random half once, then every image on odd epochs
  * @param ttaLevel           test-time augmentation of the final evaluation: 0 none, 1 mirror, 2 mirror + 1-px shifts
+ * @param emaDecay           weight of the old average per step in an exponential moving average of the weights (and
+ *                           batchnorm statistics), evaluated beside the live weights; 0 keeps no average
+ * @param emaStartStep       the step whose weights start the average
+ * @param emaEvery           update the average every this many steps, with the decay raised to that power, so that
+ *                           the average spans the same steps whatever the interval
  */
 @JsonNaming(PropertyNamingStrategies.KebabCaseStrategy.class)
 public record Recipe(
@@ -54,7 +59,10 @@ public record Recipe(
         double whiteningEps,
         int translate,
         boolean alternatingFlip,
-        int ttaLevel) {
+        int ttaLevel,
+        double emaDecay,
+        int emaStartStep,
+        int emaEvery) {
 
     static final String PRESET = "preset";
 
@@ -81,6 +89,10 @@ public record Recipe(
                 + (architecture.imageSize() / 2 - 1) + "], got " + translate);
         require(ttaLevel >= 0 && ttaLevel <= TestTimeAugmentation.MAX_LEVEL,
                 "tta-level must be 0, 1 or 2, got " + ttaLevel);
+        require(emaDecay == 0 || (emaDecay > 0 && emaDecay < 1), "ema-decay must be in (0, 1), or 0 for no average,"
+                + " got " + emaDecay);
+        require(emaStartStep >= 0, "ema-start-step must not be negative, got " + emaStartStep);
+        require(emaEvery >= 1, "ema-every must be at least 1, got " + emaEvery);
     }
 
     private static void require(boolean condition, String message) {
@@ -124,7 +136,13 @@ public record Recipe(
         ArchitectureSpec fitted = architecture.fittedTo(geometry, numClasses);
         return fitted.equals(architecture) ? this : new Recipe(preset, fitted, epochs, batchSize, lrScale,
                 labelSmoothing, filterLr, muonMomentum, newtonSchulzSteps, biasLr, headLr, sgdMomentum, weightDecay,
-                whitenBiasEpochs, whiteningSamples, whiteningEps, translate, alternatingFlip, ttaLevel);
+                whitenBiasEpochs, whiteningSamples, whiteningEps, translate, alternatingFlip, ttaLevel, emaDecay,
+                emaStartStep, emaEvery);
+    }
+
+    /** Whether the run keeps an exponential moving average of its weights. */
+    public boolean averagesWeights() {
+        return emaDecay > 0;
     }
 
     /** Steps per epoch over {@code trainSize} images (last partial batch dropped). */

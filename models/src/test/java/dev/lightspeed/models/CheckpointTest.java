@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -41,6 +42,36 @@ class CheckpointTest {
         }
         return new Checkpoint(spec, Presets.named("airbench94"), classes, new Normalization(means, stds), 17, 8,
                 0.9412, 2, tensors);
+    }
+
+    @Test
+    void anAveragedRunKeepsBothWeightSetsAndConsumersChooseOne(@TempDir Path dir) throws IOException {
+        Checkpoint live = sample();
+        Map<String, TensorData> halved = new LinkedHashMap<>();
+        live.tensors().forEach((name, t) -> {
+            float[] v = t.values().clone();
+            for (int i = 0; i < v.length; i++) {
+                v[i] /= 2;
+            }
+            halved.put(name, new TensorData(t.shape(), v));
+        });
+        Checkpoint both = new Checkpoint(live.architecture(), live.recipe(), live.classes(), live.normalization(),
+                live.seed(), live.epoch(), live.accuracy(), live.ttaLevel(), live.tensors(), halved);
+        Path file = dir.resolve("model.safetensors");
+        both.save(file);
+        Checkpoint loaded = Checkpoint.load(file);
+        assertTrue(loaded.hasAverage());
+        assertEquals(live.tensors(), loaded.tensors());
+        assertEquals(halved, loaded.emaTensors());
+        assertEquals(Checkpoint.Weights.EMA, loaded.defaultWeights());
+        assertEquals(halved, loaded.withWeights(Checkpoint.Weights.EMA).tensors());
+        assertFalse(loaded.withWeights(Checkpoint.Weights.EMA).hasAverage());
+        assertEquals(live.tensors(), loaded.withWeights(Checkpoint.Weights.LIVE).tensors());
+
+        assertEquals(Checkpoint.Weights.LIVE, live.defaultWeights());
+        String refused = assertThrows(InputError.class, () -> live.withWeights(Checkpoint.Weights.EMA)).getMessage();
+        assertTrue(refused.contains("no averaged weights"), refused);
+        assertThrows(InputError.class, () -> Checkpoint.Weights.parse("mean"));
     }
 
     @Test
@@ -126,7 +157,8 @@ class CheckpointTest {
         assertEquals(narrow, v1.architecture());
         Recipe preset = Presets.named("airbench94");
         assertEquals(new Recipe("airbench94", narrow, 1, 100, 1.0, 0.2, 0.24, 0.6, 3, 0.053, 0.67, 0.85, 2e-6, 1,
-                200, 5e-4, 2, true, 2), v1.recipe());
+                200, 5e-4, 2, true, 2, 0, 0, 1), v1.recipe());
+        assertFalse(v1.hasAverage(), "the first format predates weight averages");
         assertEquals(preset.filterLr(), v1.recipe().filterLr());
         // As the fixture's writer stored them: the names and statistics of the dataset it stood in for.
         assertEquals(List.of("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship",
@@ -144,11 +176,11 @@ class CheckpointTest {
     void aCheckpointWithAFieldThisVersionDoesNotKnowIsRefused(@TempDir Path dir) throws IOException {
         Checkpoint good = sample();
         Map<String, String> meta = new LinkedHashMap<>(good.metadata());
-        meta.put("recipe", meta.get("recipe").replace("{\"preset\"", "{\"ema-decay\":0.99,\"preset\""));
+        meta.put("recipe", meta.get("recipe").replace("{\"preset\"", "{\"lookahead-steps\":5,\"preset\""));
         Path file = dir.resolve("newer.safetensors");
         SafeTensors.write(file, good.tensors(), meta);
         InputError error = assertThrows(InputError.class, () -> Checkpoint.load(file));
-        assertTrue(error.getMessage().contains("unknown field 'ema-decay'"), error.getMessage());
+        assertTrue(error.getMessage().contains("unknown field 'lookahead-steps'"), error.getMessage());
         assertTrue(error.getMessage().contains(file.toString()), error.getMessage());
         assertOneLine(error);
     }

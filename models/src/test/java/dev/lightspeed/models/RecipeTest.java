@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -36,6 +37,10 @@ class RecipeTest {
         assertEquals(2, r.translate());
         assertEquals(true, r.alternatingFlip());
         assertEquals(2, r.ttaLevel());
+        assertEquals(0.0, r.emaDecay());
+        assertEquals(0, r.emaStartStep());
+        assertEquals(1, r.emaEvery());
+        assertFalse(r.averagesWeights());
 
         ArchitectureSpec a = r.architecture();
         assertEquals("airbench94", a.name());
@@ -59,7 +64,7 @@ class RecipeTest {
     void everyPresetChecksEveryField() {
         // Each field the record has is asserted above; a field added later must be added to that test too.
         assertEquals(List.of("airbench94", "airbench-cifar100", "airbench-folder64"), List.copyOf(Presets.names()));
-        assertEquals(19, RecipeJson.fieldNames(Recipe.class).size());
+        assertEquals(22, RecipeJson.fieldNames(Recipe.class).size());
         assertEquals(10, RecipeJson.fieldNames(ArchitectureSpec.class).size());
     }
 
@@ -92,14 +97,14 @@ class RecipeTest {
         assertEquals(new Recipe(base.preset(), base.architecture(), base.epochs(), 500, 0.1, 0.1, base.filterLr(),
                 base.muonMomentum(), base.newtonSchulzSteps(), base.biasLr(), base.headLr(), base.sgdMomentum(),
                 base.weightDecay(), base.whitenBiasEpochs(), base.whiteningSamples(), base.whiteningEps(),
-                base.translate(), false, base.ttaLevel()), r);
+                base.translate(), false, base.ttaLevel(), base.emaDecay(), base.emaStartStep(), base.emaEvery()), r);
         assertEquals(base, base.with("epochs", " 8 "));
     }
 
     @Test
     void overridableNamesAreTheHyperparametersInKebabCase() {
         List<String> names = Recipe.overridableNames();
-        assertEquals(17, names.size());
+        assertEquals(20, names.size());
         assertTrue(names.containsAll(List.of("epochs", "batch-size", "lr-scale", "newton-schulz-steps",
                 "whiten-bias-epochs", "alternating-flip", "tta-level")), names.toString());
         assertTrue(!names.contains("preset") && !names.contains("architecture"), names.toString());

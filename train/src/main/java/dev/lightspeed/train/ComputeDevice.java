@@ -21,6 +21,10 @@ import java.util.Locale;
  */
 public final class ComputeDevice {
 
+    static {
+        NativeLibraries.extractAll();
+    }
+
     private final String kind;
     private final Device device;
     private final ScalarType computeType;

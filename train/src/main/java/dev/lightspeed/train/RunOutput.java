@@ -105,7 +105,7 @@ public final class RunOutput {
     void writeCheckpoint(Checkpoint checkpoint, Map<String, TensorData> optimizerState, int step, Holdout holdout)
             throws IOException {
         checkpoint.save(model());
-        Map<String, TensorData> all = new LinkedHashMap<>(checkpoint.tensors());
+        Map<String, TensorData> all = new LinkedHashMap<>(checkpoint.storedTensors());
         optimizerState.forEach((name, t) -> all.put(Checkpoint.TRAINING_STATE_PREFIX + name, t));
         Map<String, String> meta = new LinkedHashMap<>(checkpoint.metadata());
         meta.put("step", Integer.toString(step));

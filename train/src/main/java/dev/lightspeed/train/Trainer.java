@@ -50,7 +50,9 @@ public final class Trainer {
                     data.holdout().count(), data.holdout().seed(), config.device().kind(),
                     config.device().precisionName(), torch.get_num_threads(), recipe.epochs(), recipe.ttaLevel(),
                     last == null ? null : last.valAcc(), last == null ? null : last.ttaValAcc(),
-                    last == null ? Double.NaN : last.testAcc(), ttaTestAcc, trainSeconds, wallSeconds,
+                    last == null ? Double.NaN : last.testAcc(), ttaTestAcc,
+                    last == null ? null : last.emaTestAcc(), last == null ? null : last.ttaEmaTestAcc(),
+                    trainSeconds, wallSeconds,
                     trainSeconds > 0 ? images / trainSeconds : 0,
                     epochs.stream().mapToLong(EpochMetrics::peakRssBytes).max().orElse(0), phases,
                     output.model().toString());
@@ -89,6 +91,11 @@ public final class Trainer {
             throw new InputError("batch-size " + fitted.batchSize() + " is larger than the training set ("
                     + trainCount + " images); use a batch size of at most " + trainCount);
         }
+        int steps = fitted.epochs() * fitted.stepsPerEpoch(trainCount);
+        if (fitted.averagesWeights() && fitted.emaStartStep() >= steps) {
+            throw new InputError("ema-start-step " + fitted.emaStartStep() + " is past the run's last step (it has "
+                    + steps + " steps); start the average earlier");
+        }
         return fitted;
     }
 
@@ -111,6 +118,7 @@ public final class Trainer {
         int startEpoch = 0;
         Network network;
         Optimization optimization;
+        WeightAverage average;
         if (config.resume()) {
             SafeTensors.Contents state = SafeTensors.read(output.resumeState());
             Checkpoint saved = Checkpoint.fromContents(output.resumeState(), state.metadata(), state.tensors());
@@ -134,12 +142,14 @@ public final class Trainer {
                 }
             });
             optimization.restore(savedOptimizer, device);
+            average = recipe.averagesWeights() ? WeightAverage.restored(recipe, network, saved.emaTensors()) : null;
             output.keepEarlierMetrics(startEpoch);
         } else {
             network = Network.initialize(recipe.architecture(), device, config.seed());
             int samples = Math.min(recipe.whiteningSamples(), trainCount);
             Whitening.fit(network, train.images().narrow(0, 0, samples), recipe.whiteningEps());
             optimization = new Optimization(network, recipe, stepsPerEpoch);
+            average = recipe.averagesWeights() ? WeightAverage.of(recipe, network) : null;
         }
 
         Augmentation augmentation = new Augmentation(train, recipe, config.seed(), device);
@@ -164,8 +174,8 @@ public final class Trainer {
                     timer.reset();
                     timer.start();
                     long epochStart = System.nanoTime();
-                    EpochTotals totals = trainEpoch(epoch, startEpoch, network, optimization, augmentation, train,
-                            timer, trace, output);
+                    EpochTotals totals = trainEpoch(epoch, startEpoch, network, optimization, average, augmentation,
+                            train, timer, trace, output);
                     double epochTrain = (System.nanoTime() - epochStart) / 1e9;
                     trainSeconds += epochTrain;
 
@@ -180,6 +190,18 @@ public final class Trainer {
                     if (last) {
                         ttaTestAcc = tta;
                     }
+                    Map<String, TensorData> averaged = average == null ? Map.of() : average.snapshot();
+                    Double emaVal = null;
+                    Double emaTest = null;
+                    Double ttaEmaTest = null;
+                    if (!averaged.isEmpty()) {
+                        Network averageNetwork = Network.fromValues(recipe.architecture(), device, averaged);
+                        emaVal = validation == null ? null
+                                : Evaluation.evaluate(averageNetwork, validation, 0, config.evalBatch()).accuracy();
+                        emaTest = Evaluation.evaluate(averageNetwork, test, 0, config.evalBatch()).accuracy();
+                        ttaEmaTest = last ? Evaluation.evaluate(averageNetwork, test, recipe.ttaLevel(),
+                                config.evalBatch()).accuracy() : null;
+                    }
                     timer.lap(PhaseTimer.EVAL);
                     if (trace != null) {
                         trace.afterEpoch(timer);
@@ -188,13 +210,13 @@ public final class Trainer {
                     int seen = stepsPerEpoch * recipe.batchSize();
                     EpochMetrics row = new EpochMetrics(epoch + 1, totals.loss() / seen, totals.correct() / seen,
                             plainVal == null ? null : plainVal.loss(), plainVal == null ? null : plainVal.accuracy(),
-                            plain.loss(), plain.accuracy(), ttaVal, tta, epochTrain,
+                            plain.loss(), plain.accuracy(), ttaVal, tta, emaVal, emaTest, ttaEmaTest, epochTrain,
                             (System.nanoTime() - runStart) / 1e9, seen / epochTrain, ResidentMemory.peakBytes(),
                             timer.secondsByPhase());
                     rows.add(row);
                     Checkpoint checkpoint = new Checkpoint(recipe.architecture(), recipe, data.info().classes(),
                             normalization, config.seed(), epoch + 1, last ? tta : plain.accuracy(),
-                            last ? recipe.ttaLevel() : 0, network.snapshot());
+                            last ? recipe.ttaLevel() : 0, network.snapshot(), averaged);
                     output.writeCheckpoint(checkpoint, optimization.state(), (epoch + 1) * stepsPerEpoch,
                             data.holdout());
                     output.appendMetrics(row);
@@ -236,8 +258,8 @@ public final class Trainer {
     }
 
     private EpochTotals trainEpoch(int epoch, int startEpoch, Network network, Optimization optimization,
-            Augmentation augmentation, DeviceImages train, PhaseTimer timer, TrainingTrace trace, RunOutput output)
-            throws IOException {
+            WeightAverage average, Augmentation augmentation, DeviceImages train, PhaseTimer timer,
+            TrainingTrace trace, RunOutput output) throws IOException {
         int stepsPerEpoch = recipe.stepsPerEpoch(train.count());
         Tensor epochImages = augmentation.epochImages(epoch);
         Tensor order = Tensors.fromHost(augmentation.epochOrder(epoch, train.count()), device);
@@ -277,6 +299,9 @@ public final class Trainer {
                     correct.add_(logits.argmax(new LongOptional(1), false).eq(labels).sum());
                 }
                 optimization.step(step);
+                if (average != null) {
+                    average.update(network, step);
+                }
                 timer.lap(PhaseTimer.OPTIMIZER);
             }
             if (trace != null) {

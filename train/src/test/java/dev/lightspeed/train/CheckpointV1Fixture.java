@@ -75,7 +75,8 @@ class CheckpointV1Fixture {
         Recipe recipe = new Recipe(preset.preset(), narrow, 1, 100, preset.lrScale(), preset.labelSmoothing(),
                 preset.filterLr(), preset.muonMomentum(), preset.newtonSchulzSteps(), preset.biasLr(),
                 preset.headLr(), preset.sgdMomentum(), preset.weightDecay(), 1, 200, preset.whiteningEps(),
-                preset.translate(), preset.alternatingFlip(), preset.ttaLevel());
+                preset.translate(), preset.alternatingFlip(), preset.ttaLevel(), preset.emaDecay(),
+                preset.emaStartStep(), preset.emaEvery());
         Dataset data = SyntheticData.dataset(SyntheticData.randomSplit(400, 3), SyntheticData.randomSplit(100, 4));
         new Trainer(new TrainConfig(recipe, 5, fp32, false, 50, false), new TrainingListener() { }, () -> false)
                 .run(data, RunOutput.prepare(dir));

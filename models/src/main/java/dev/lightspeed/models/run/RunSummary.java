@@ -16,6 +16,8 @@ import java.util.Map;
  * @param ttaValAcc       the same with the recipe's test-time augmentation
  * @param testAcc         accuracy on the test split, one plain view
  * @param ttaTestAcc      the same with the recipe's test-time augmentation
+ * @param emaTestAcc      accuracy of the weights' moving average on the test split (null when the recipe keeps none)
+ * @param ttaEmaTestAcc   the same with test-time augmentation
  * @param trainSeconds    the training loops alone (no evaluation, no data loading)
  * @param wallSeconds     the whole run as the caller timed it
  * @param imagesPerSecond training images per second of {@code trainSeconds}
@@ -40,6 +42,8 @@ public record RunSummary(
         Double ttaValAcc,
         double testAcc,
         double ttaTestAcc,
+        Double emaTestAcc,
+        Double ttaEmaTestAcc,
         double trainSeconds,
         double wallSeconds,
         double imagesPerSecond,

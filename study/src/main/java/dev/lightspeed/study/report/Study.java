@@ -170,7 +170,8 @@ record Study(Path folder, List<Axis> axes, boolean axesFromSweep, List<PlacedRun
                 .max(Comparator.comparingDouble(p -> p.stats(measure).mean()));
     }
 
+    /** One run and no sweep around it: a sweep's first finished run still gets the sweep's figures. */
     public boolean singleRun() {
-        return runs.size() == 1;
+        return runs.size() == 1 && !axesFromSweep;
     }
 }

@@ -356,6 +356,16 @@ class ReportTest {
     }
 
     @Test
+    void aSweepsFirstFinishedRunAlreadyGetsTheSweepsHeatmap(@TempDir Path dir) throws IOException {
+        RunFixtures.sweepJson(dir, AXES, 1);
+        Map<String, String> first = RunFixtures.grid(AXES).get(0);
+        RunFixtures.finished(dir.resolve(RunFixtures.folderOf(first, 0)), first, 0, RunFixtures.HOLDOUT, 0.9);
+        Report.write(dir, new Output().stream);
+        assertTrue(Files.isRegularFile(dir.resolve("heatmap.png")));
+        assertTrue(!Files.exists(dir.resolve("run.png")), "one run of a sweep is not a single-run report");
+    }
+
+    @Test
     void aSweepWithNoRunStartedIsAnInputError(@TempDir Path dir) throws IOException {
         RunFixtures.sweepJson(dir, AXES, 1);
         InputError error = assertThrows(InputError.class, () -> Report.write(dir, new Output().stream));

@@ -69,7 +69,8 @@ final class RunFixtures {
         boolean heldOut = holdout > 0;
         RunSummary summary = new RunSummary(Presets.DEFAULT, recipe(point), seed, "cifar10", holdout, heldOut ? 17 : 0,
                 "cpu", "fp32", 2, EPOCHS, 2, heldOut ? acc - 0.005 : null, heldOut ? acc : null,
-                heldOut ? acc - 0.015 : acc - 0.005, heldOut ? acc - 0.01 : acc, trainSeconds(seed), wallSeconds(seed),
+                heldOut ? acc - 0.015 : acc - 0.005, heldOut ? acc - 0.01 : acc, null, null, trainSeconds(seed),
+                wallSeconds(seed),
                 1000, 1 << 20, Map.of("forward", 1.0), folder.resolve(RunFiles.MODEL).toString());
         Files.write(folder.resolve(RunFiles.SUMMARY),
                 JSON.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(summary));
@@ -90,7 +91,8 @@ final class RunFixtures {
             double testAcc = (heldOut ? acc - 0.015 : acc - 0.005) - behind;
             EpochMetrics row = new EpochMetrics(epoch, 1.0 / epoch, 0.5 + 0.1 * epoch,
                     heldOut ? 0.9 / epoch : null, heldOut ? acc - 0.005 - behind : null, 0.8 / epoch, testAcc,
-                    heldOut && last ? acc : null, last ? (heldOut ? acc - 0.01 : acc) : null, 5, 6.0 * epoch, 1000,
+                    heldOut && last ? acc : null, last ? (heldOut ? acc - 0.01 : acc) : null, null, null, null, 5,
+                    6.0 * epoch, 1000,
                     1 << 20, Map.of("forward", 1.0));
             lines.append(JSON.writeValueAsString(row)).append('\n');
         }

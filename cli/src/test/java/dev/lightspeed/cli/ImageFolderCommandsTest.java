@@ -1,0 +1,140 @@
+package dev.lightspeed.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lightspeed.models.run.RunFiles;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** Train, export, evaluate and predict on image folders, the classes and image size carried by the model. */
+class ImageFolderCommandsTest {
+
+    private record Outcome(int status, String out, String err) {
+    }
+
+    private static Outcome run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream errStream = new PrintStream(err, true, StandardCharsets.UTF_8);
+        Main main = new Main(List.of(new TrainCommand(), new ExportCommand(), new EvalCommand(),
+                new PredictCommand(errStream)));
+        int status = main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), errStream);
+        return new Outcome(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    private static final List<String> CLASSES = List.of("cat", "dog", "owl");
+
+    /** Noisy pictures whose dominant colour is their class's (red, green, blue), in odd sizes, JPEG and PNG. */
+    private static Path colourFolder(Path root) throws Exception {
+        Random random = new Random(7);
+        for (String split : List.of("train", "val")) {
+            for (int c = 0; c < CLASSES.size(); c++) {
+                Path folder = Files.createDirectories(root.resolve(split).resolve(CLASSES.get(c)));
+                int count = split.equals("train") ? 40 : 10;
+                for (int i = 0; i < count; i++) {
+                    int width = 18 + random.nextInt(12);
+                    int height = 18 + random.nextInt(12);
+                    BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+                    for (int y = 0; y < height; y++) {
+                        for (int x = 0; x < width; x++) {
+                            int[] rgb = {random.nextInt(120), random.nextInt(120), random.nextInt(120)};
+                            rgb[c] += 120;
+                            image.setRGB(x, y, rgb[0] << 16 | rgb[1] << 8 | rgb[2]);
+                        }
+                    }
+                    String format = i % 2 == 0 ? "png" : "jpg";
+                    ImageIO.write(image, format, folder.resolve(i + "." + format).toFile());
+                }
+            }
+        }
+        return root;
+    }
+
+    /** airbench-folder64 with a narrow network: what is checked here does not depend on its width. */
+    private static Path narrowRecipe(Path dir, int epochs, int batch) throws Exception {
+        return Files.writeString(dir.resolve("narrow.json"), "{\"base\": \"airbench-folder64\", \"epochs\": " + epochs
+                + ", \"batch-size\": " + batch + ", \"whitening-samples\": 100, \"translate\": 2,"
+                + " \"architecture\": {\"block-widths\": [8, 16, 16]}}");
+    }
+
+    @Test
+    void aModelTrainedOnAFolderCarriesItsClassesAndImageSizeToEvalAndPredict(@TempDir Path dir) throws Exception {
+        Path data = colourFolder(dir.resolve("colours"));
+        String cache = dir.resolve("cache").toString();
+        Path run = dir.resolve("run");
+        Path onnx = dir.resolve("colours.onnx");
+        Outcome trained = run("train", "--data", data.toString(), "--image-size", "16", "--cache-dir", cache,
+                "--recipe", narrowRecipe(dir, 4, 30).toString(), "--out", run.toString(), "--export", onnx.toString());
+        assertEquals(Main.OK, trained.status(), trained.err());
+        assertTrue(trained.out().contains("network fitted to colours: 3×16×16 images, 3 classes"), trained.out());
+        JsonNode summary = new ObjectMapper().readTree(run.resolve(RunFiles.SUMMARY).toFile());
+        assertEquals("colours", summary.get("dataset").asText());
+        assertTrue(summary.get("tta_test_acc").asDouble() > 0.6, "colours are easy: " + summary);
+
+        Outcome evaluated = run("eval", "--model", onnx.toString(), "--data", data.toString(), "--cache-dir", cache);
+        assertEquals(Main.OK, evaluated.status(), evaluated.err());
+        assertTrue(evaluated.out().contains("owl"), evaluated.out());
+
+        Outcome checkpointEval = run("eval", "--checkpoint", run.resolve(RunFiles.MODEL).toString(), "--data",
+                data.toString(), "--cache-dir", cache);
+        assertEquals(Main.OK, checkpointEval.status(), checkpointEval.err());
+
+        Path owl = data.resolve("val/owl/0.png");
+        Outcome predicted = run("predict", "--model", onnx.toString(), owl.toString());
+        assertEquals(Main.OK, predicted.status(), predicted.err());
+        assertTrue(predicted.out().contains("owl"), predicted.out());
+
+        // Another image size than the model's is refused, not silently resized.
+        Outcome otherSize = run("eval", "--model", onnx.toString(), "--data", data.toString(), "--image-size", "24",
+                "--cache-dir", cache);
+        assertEquals(Main.USAGE, otherSize.status(), otherSize.err());
+        assertTrue(otherSize.err().contains("takes 3×16×16 images"), otherSize.err());
+        assertEquals(1, otherSize.err().lines().count(), otherSize.err());
+    }
+
+    @Test
+    void badFoldersAreOneLineErrors(@TempDir Path dir) throws Exception {
+        Path empty = Files.createDirectories(dir.resolve("no-train"));
+        Outcome noTrain = run("train", "--dataset", "folder", "--data", empty.toString(), "--out",
+                dir.resolve("run").toString(), "--cache-dir", dir.resolve("cache").toString());
+        assertEquals(Main.USAGE, noTrain.status(), noTrain.err());
+        assertEquals(1, noTrain.err().lines().count(), noTrain.err());
+        assertTrue(noTrain.err().contains("train"), noTrain.err());
+        Outcome labels = run("train", "--labels", "coarse", "--data", colourFolder(dir.resolve("c")).toString(),
+                "--cache-dir", dir.resolve("cache").toString());
+        assertEquals(Main.USAGE, labels.status(), labels.err());
+        assertTrue(labels.err().contains("--labels applies to cifar100 only"), labels.err());
+        Outcome size = run("train", "--image-size", "4", "--data", dir.resolve("c").toString());
+        assertEquals(Main.USAGE, size.status(), size.err());
+        assertTrue(!Files.exists(dir.resolve("run")), "nothing is written for bad input");
+    }
+
+    @Test
+    void aShortRunOnRealImagenetteLearnsWellAboveChance(@TempDir Path dir) throws Exception {
+        Path imagenette = Path.of(System.getProperty("lightspeed.shared", "../shared")).resolve("imagenette-128");
+        assumeTrue(Files.isDirectory(imagenette.resolve("train")), "real Imagenette not found at " + imagenette
+                + "; skipping");
+        Path run = dir.resolve("run");
+        Outcome trained = run("train", "--data", imagenette.toString(), "--image-size", "32", "--cache-dir",
+                dir.resolve("cache").toString(), "--recipe", narrowRecipe(dir, 2, 500).toString(), "--out",
+                run.toString());
+        assertEquals(Main.OK, trained.status(), trained.err());
+        JsonNode summary = new ObjectMapper().readTree(run.resolve(RunFiles.SUMMARY).toFile());
+        // Ten classes: chance is 10 %.
+        assertTrue(summary.get("test_acc").asDouble() > 0.3, "a short run should learn well above chance: " + summary);
+    }
+}
