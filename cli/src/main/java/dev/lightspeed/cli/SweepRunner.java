@@ -78,7 +78,16 @@ final class SweepRunner {
                     trace(folder, recipe, data, savedEpochs));
             long start = System.nanoTime();
             TrainingListener listener = listeners.forRun(data, config.recipe());
-            Trainer.Result result = new Trainer(config, listener, stopRequested).run(data, RunOutput.prepare(folder));
+            RunOutput output = RunOutput.prepare(folder);
+            Trainer.Result result;
+            try {
+                result = new Trainer(config, listener, stopRequested).run(data, output);
+            } catch (RuntimeException e) {
+                // A run stopped before its first epoch leaves no empty folders behind, its point's included.
+                output.discardIfEmpty();
+                deleteIfEmpty(folder.getParent(), sweepFolder);
+                throw e;
+            }
             RunSummary summary = result.summary(config, (System.nanoTime() - start) / 1e9);
             result.output().writeSummary(summary);
             out.println(TrainCommand.finalLine(summary));
@@ -127,6 +136,19 @@ final class SweepRunner {
         }
         int nextStep = savedEpochs * recipe.stepsPerEpoch(data.train().count()) + 1;
         return traceSteps.last() < nextStep ? null : new TraceRequest(folder.resolve(RunFiles.PROFILE), traceSteps);
+    }
+
+    private static void deleteIfEmpty(Path folder, Path sweepFolder) {
+        if (folder == null || folder.equals(sweepFolder)) {
+            return;
+        }
+        try (var entries = Files.list(folder)) {
+            if (entries.findAny().isEmpty()) {
+                Files.delete(folder);
+            }
+        } catch (IOException e) {
+            // Best effort: an empty folder is harmless.
+        }
     }
 
     /** A fresh listener (progress display) per run. */

@@ -93,6 +93,16 @@ class SweepRunnerTest {
         assertFalse(Files.exists(interrupted.resolve(RunFiles.SUMMARY)));
         assertEquals(1, Checkpoint.load(interrupted.resolve(RunFiles.MODEL)).epoch());
 
+        // Stopped before its first epoch ended, a run leaves no folder behind.
+        Path fresh = dir.resolve("fresh");
+        spec.claim(fresh);
+        StepCounter early = new StepCounter();
+        assertThrows(InputError.class, () -> new SweepRunner(FP32, 50, false, STEPS_2_3, quiet, () -> early.steps >= 1)
+                .run(runs, Shard.ALL, data, fresh, early));
+        try (var entries = Files.list(fresh)) {
+            assertEquals(List.of(SweepSpec.FILE), entries.map(p -> p.getFileName().toString()).toList());
+        }
+
         StepCounter rerun = new StepCounter();
         SweepRunner.Outcome all = new SweepRunner(FP32, 50, false, STEPS_2_3, quiet, () -> false)
                 .run(runs, Shard.ALL, data, sweep, rerun);
