@@ -29,7 +29,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
-/** {@code lightspeed eval}: accuracy and speed of an ONNX model on the CIFAR-10 test set, in ONNX Runtime. */
+/** {@code lightspeed eval}: accuracy and speed of an ONNX model on a dataset's test split, in ONNX Runtime (or of a checkpoint in libtorch). */
 final class EvalCommand implements Command {
 
     @Override
@@ -39,7 +39,7 @@ final class EvalCommand implements Command {
 
     @Override
     public String summary() {
-        return "score an ONNX model on the CIFAR-10 test set with ONNX Runtime: accuracy and timings";
+        return "score an ONNX model (ONNX Runtime) or a checkpoint (libtorch) on a test split: accuracy and timings";
     }
 
     @Override
