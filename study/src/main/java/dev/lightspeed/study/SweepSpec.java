@@ -162,9 +162,16 @@ public record SweepSpec(Recipe base, List<Axis> axes, int repeats, long seed, in
                 throw new InputError(file + " is not a readable sweep file (" + Failures.oneLine(e)
                         + "); choose another --out");
             }
+            if (!stored.isObject()) {
+                throw new InputError(file + " is not a sweep file (not a JSON object); choose another --out");
+            }
             ObjectNode storedSpec = stored.deepCopy();
-            if (storedSpec.isObject()) {
-                storedSpec.remove("runs");
+            storedSpec.remove("runs");
+            // Read as a recipe file is read, so that fields a later version added (with their defaults) do not
+            // make a sweep started by an earlier version look like another sweep.
+            if (storedSpec.hasNonNull("recipe")) {
+                storedSpec.set("recipe", asStored(RecipeJson.tree(RecipeJson.recipe(storedSpec.get("recipe"),
+                        file + " recipe"))));
             }
             if (!asStored(specTree()).equals(storedSpec)) {
                 throw new InputError(folder + " holds another sweep (" + differences(storedSpec)

@@ -103,6 +103,22 @@ class SweepSpecTest {
     }
 
     @Test
+    void aSweepStartedBeforeARecipeFieldExistedIsStillTheSameSweep(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("study");
+        grid(1).claim(out);
+        ObjectMapper json = new ObjectMapper();
+        com.fasterxml.jackson.databind.node.ObjectNode stored =
+                (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(out.resolve(SweepSpec.FILE).toFile());
+        // As an earlier version wrote it: without the fields that have documented defaults.
+        ((com.fasterxml.jackson.databind.node.ObjectNode) stored.get("recipe")).remove(List.of("ema-decay",
+                "ema-start-step", "ema-every"));
+        Files.write(out.resolve(SweepSpec.FILE), json.writeValueAsBytes(stored));
+        grid(1).claim(out);
+        Files.writeString(out.resolve(SweepSpec.FILE), "[1, 2]");
+        assertTrue(assertThrows(InputError.class, () -> grid(1).claim(out)).getMessage().contains("not a sweep file"));
+    }
+
+    @Test
     void aFolderWithOtherFilesIsNotClaimed(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("notes.txt"), "mine");
         assertThrows(InputError.class, () -> grid(1).claim(dir));
