@@ -100,6 +100,14 @@ public final class Trainer {
     }
 
     public Result run(Dataset data, RunOutput output) throws IOException {
+        // Every tensor of the run (data, network, optimizer state) is freed when it returns: a sweep or --runs N
+        // trains many runs in one process, and the garbage collector alone would leave earlier runs' native memory.
+        try (PointerScope runScope = new PointerScope()) {
+            return train(data, output);
+        }
+    }
+
+    private Result train(Dataset data, RunOutput output) throws IOException {
         if (!fit(recipe, data).equals(recipe)) {
             throw new IllegalArgumentException("the recipe's network is not fitted to " + data.info().name()
                     + "; pass Trainer.fit(recipe, data)");
