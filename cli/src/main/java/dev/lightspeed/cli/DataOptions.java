@@ -8,6 +8,7 @@ import dev.lightspeed.data.Dataset;
 import dev.lightspeed.data.DatasetKind;
 import dev.lightspeed.data.Datasets;
 import dev.lightspeed.data.ImageFolder;
+import dev.lightspeed.data.ProgressListener;
 import dev.lightspeed.models.InputError;
 import dev.lightspeed.models.Presets;
 import org.apache.commons.cli.CommandLine;
@@ -17,6 +18,7 @@ import org.apache.commons.cli.Options;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.BiFunction;
 
 /** The dataset flags of every command that reads data: train, sweep, eval and the int8 calibration of export. */
 final class DataOptions {
@@ -76,34 +78,27 @@ final class DataOptions {
      * brought to unless --image-size says otherwise (a recipe's or a model's).
      */
     static Dataset load(CommandLine line, PrintStream out, int imageSize) {
-        DataRequest request = request(line, out, imageSize);
-        ConsoleProgressBar bar = decodingBar(request, out);
-        Dataset data = Datasets.load(request, bar);
-        bar.finish();
-        return data;
+        return read(line, out, imageSize, Datasets::load);
     }
 
     /** As {@link #load}, the test split alone (what scoring needs). */
     static ClassifiedSplit loadTest(CommandLine line, PrintStream out, int imageSize) {
-        DataRequest request = request(line, out, imageSize);
-        ConsoleProgressBar bar = decodingBar(request, out);
-        ClassifiedSplit split = Datasets.loadTest(request, bar);
-        bar.finish();
-        return split;
+        return read(line, out, imageSize, Datasets::loadTest);
     }
 
     /** As {@link #load}, the training split alone (what calibration needs). */
     static ClassifiedSplit loadTrain(CommandLine line, PrintStream out, int imageSize) {
-        DataRequest request = request(line, out, imageSize);
-        ConsoleProgressBar bar = decodingBar(request, out);
-        ClassifiedSplit split = Datasets.loadTrain(request, bar);
-        bar.finish();
-        return split;
+        return read(line, out, imageSize, Datasets::loadTrain);
     }
 
-    private static ConsoleProgressBar decodingBar(DataRequest request, PrintStream out) {
-        return ConsoleProgressBar.forOutput("decoding " + request.folder().getFileName(), out,
+    private static <T> T read(CommandLine line, PrintStream out, int imageSize,
+            BiFunction<DataRequest, ProgressListener, T> reader) {
+        DataRequest request = request(line, out, imageSize);
+        ConsoleProgressBar bar = ConsoleProgressBar.forOutput("decoding " + request.folder().getFileName(), out,
                 ConsoleProgressBar.Unit.ITEMS);
+        T read = reader.apply(request, bar);
+        bar.finish();
+        return read;
     }
 
     /** The request the flags make, after any download they ask for. */

@@ -20,13 +20,13 @@ final class WeightAverage {
 
     // Allocated up front, outside the per-step pointer scopes that free a step's temporaries.
     private final Map<String, Tensor> average = new LinkedHashMap<>();
-    private final double decayPerUpdate;
+    private final Scalar weightOfNew;
     private final int startStep;
     private final int every;
     private boolean started;
 
     private WeightAverage(Recipe recipe, Network network) {
-        this.decayPerUpdate = Math.pow(recipe.emaDecay(), recipe.emaEvery());
+        this.weightOfNew = new Scalar(1 - Math.pow(recipe.emaDecay(), recipe.emaEvery()));
         this.startStep = recipe.emaStartStep();
         this.every = recipe.emaEvery();
         try (NoGradGuard noGrad = new NoGradGuard()) {
@@ -64,12 +64,12 @@ final class WeightAverage {
             return;
         }
         try (NoGradGuard noGrad = new NoGradGuard()) {
-            for (String name : network.spec().tensorShapes().keySet()) {
-                Tensor live = network.tensor(name).detach();
-                Tensor held = average.get(name);
+            for (Map.Entry<String, Tensor> entry : average.entrySet()) {
+                Tensor live = network.tensor(entry.getKey()).detach();
+                Tensor held = entry.getValue();
                 if (started) {
                     // held ← d·held + (1 − d)·live
-                    held.lerp_(live, new Scalar(1 - decayPerUpdate));
+                    held.lerp_(live, weightOfNew);
                 } else {
                     held.copy_(live);
                 }
