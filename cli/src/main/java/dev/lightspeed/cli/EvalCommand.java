@@ -3,6 +3,7 @@ package dev.lightspeed.cli;
 import dev.lightspeed.data.ClassifiedSplit;
 import dev.lightspeed.models.Checkpoint;
 import dev.lightspeed.models.ImageGeometry;
+import dev.lightspeed.models.ModelFit;
 import dev.lightspeed.data.ImageSplit;
 import dev.lightspeed.infer.EvalSettings;
 import dev.lightspeed.infer.Evaluator;
@@ -129,17 +130,8 @@ final class EvalCommand implements Command {
                 read.seconds());
         Checkpoint model = loaded.checkpoint();
         ClassifiedSplit test = DataOptions.loadTest(line, json ? System.err : out, model.architecture().imageSize());
-        if (!model.classes().equals(test.classes())
-                || !ImageGeometry.of(model.architecture()).equals(test.images().geometry())) {
-            throw new InputError(checkpoint + " was trained on " + ImageGeometry.of(model.architecture()) + " images in "
-                    + model.classes().size() + " classes, but " + test.datasetName() + " has "
-                    + test.images().geometry() + " images in " + test.classes().size() + " classes"
-                    + (model.classes().size() == test.classes().size() ? " named otherwise" : "")
-                    + "; pass a model trained on this dataset");
-        }
-        if (traceFile != null) {
-            ProfileOptions.noteUnavailable(json ? System.err : out);
-        }
+        ModelFit.require(checkpoint, model.classes().size(), model.classes(), ImageGeometry.of(model.architecture()),
+                test.classes(), test.images().geometry());
         EvalReport report = TorchScorer.evaluate(loaded, test.images(), device, batch, warmup, line.hasOption("tta"),
                 traceFile);
         printReport(report, json, traceFile, out);

@@ -4,6 +4,7 @@ import dev.lightspeed.data.ImageSplit;
 import dev.lightspeed.data.Pixels;
 import dev.lightspeed.models.ImageGeometry;
 import dev.lightspeed.models.InputError;
+import dev.lightspeed.models.ModelFit;
 import dev.lightspeed.models.report.ClassTally;
 import dev.lightspeed.models.report.EvalReport;
 import dev.lightspeed.models.report.Timings;
@@ -38,7 +39,8 @@ public final class Evaluator {
     public static EvalReport evaluate(ScoringSession session, ImageSplit split, List<String> classes,
             ImageGeometry geometry, EvalSettings settings, TraceRecorder trace) {
         ModelInfo model = session.info();
-        checkFits(model, classes, geometry);
+        ModelFit.require(model.path(), model.numClasses(), model.namesClasses() ? model.classes() : null,
+                model.geometry(), classes, geometry);
         if (split.count() == 0) {
             throw new InputError("the split holds no images; check the --data folder");
         }
@@ -88,22 +90,6 @@ public final class Evaluator {
                 split.count(), batchMillis);
         return EvalReport.of(model.path().toString(), model.precision(), session.settings().provider().optionName(),
                 session.settings().threads(), batchSize, tta, tally, classes, timings);
-    }
-
-    /** Refuses a model trained on other classes or other images than the data's. */
-    private static void checkFits(ModelInfo model, List<String> classes, ImageGeometry geometry) {
-        if (model.numClasses() != classes.size()) {
-            throw new InputError(model.path() + " outputs " + model.numClasses() + " classes but the data has "
-                    + classes.size() + "; pass a model trained on this dataset");
-        }
-        if (model.namesClasses() && !model.classes().equals(classes)) {
-            throw new InputError(model.path() + " names its classes " + model.classes() + " but the data names them "
-                    + classes + "; pass a model trained on this dataset");
-        }
-        if (!model.geometry().equals(geometry)) {
-            throw new InputError(model.path() + " takes " + model.geometry() + " images but the data's are "
-                    + geometry + "; pass a model trained on this dataset");
-        }
     }
 
     private static TtaMode ttaMode(ModelInfo model, boolean viewsRequested) {
