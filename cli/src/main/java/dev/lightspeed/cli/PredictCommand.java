@@ -81,7 +81,7 @@ final class PredictCommand implements Command {
             List<float[]> images = new ArrayList<>();
             for (String file : files) {
                 try {
-                    images.add(ImageLoader.loadCenterCrop(Path.of(file), geometry.size()));
+                    images.add(ImageLoader.load(Path.of(file), geometry.size()));
                     readable.add(file);
                 } catch (InputError e) {
                     errors.println("lightspeed predict: " + e.getMessage());

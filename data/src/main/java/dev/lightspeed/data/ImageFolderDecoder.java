@@ -56,7 +56,7 @@ final class ImageFolderDecoder {
                     split++;
                 }
                 try {
-                    float[] pixels = ImageLoader.loadCenterCrop(root.resolve(files.get(i).relativePath()), imageSize);
+                    float[] pixels = ImageLoader.load(root.resolve(files.get(i).relativePath()), imageSize);
                     toBytes(pixels, images.get(split), (i - firstOfSplit[split]) * imageBytes);
                 } catch (ImageLoader.UnreadableImage e) {
                     failures.set(i, e);

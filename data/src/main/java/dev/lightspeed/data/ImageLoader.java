@@ -24,26 +24,14 @@ public final class ImageLoader {
     }
 
     /**
+     * The image as {@code size × size} RGB planes, keeping the aspect ratio: scaled so that its shorter side is
+     * {@code size}, the central square kept, as image-folder datasets are prepared and models are fed. The central
+     * square of the original is cut first and then resized, which is the same up to rounding and resizes fewer
+     * pixels.
+     *
      * @throws InputError naming the file when it is missing, unreadable or not an image
      */
     public static float[] load(Path file, int size) {
-        BufferedImage image = decode(file);
-        int width = image.getWidth();
-        int height = image.getHeight();
-        float[] rgb = opaqueRgbPlanes(image);
-        if (width == size && height == size) {
-            return rgb;
-        }
-        return Resampler.resize(rgb, 3, width, height, size, size);
-    }
-
-    /**
-     * As {@link #load}, but keeping the aspect ratio: the image is scaled so that its shorter side is {@code size}
-     * and the central {@code size × size} square is kept, as image-folder datasets are prepared. The central
-     * square of the original is cut first and then resized, which is the same up to rounding and resizes fewer
-     * pixels.
-     */
-    public static float[] loadCenterCrop(Path file, int size) {
         BufferedImage image = decode(file);
         int width = image.getWidth();
         int height = image.getHeight();

@@ -28,7 +28,7 @@ class ImageLoaderCropTest {
             }
         }
 
-        float[] pixels = ImageLoader.loadCenterCrop(TestImages.write(image, "png", folder.resolve("wide.png")), SIZE);
+        float[] pixels = ImageLoader.load(TestImages.write(image, "png", folder.resolve("wide.png")), SIZE);
 
         assertEquals(3 * PLANE, pixels.length);
         for (int i = 0; i < PLANE; i++) {
@@ -48,7 +48,7 @@ class ImageLoaderCropTest {
             }
         }
 
-        float[] pixels = ImageLoader.loadCenterCrop(TestImages.write(image, "png", folder.resolve("tall.png")), SIZE);
+        float[] pixels = ImageLoader.load(TestImages.write(image, "png", folder.resolve("tall.png")), SIZE);
 
         // Halving, the triangle filter weighs ramp rows 2r-1 .. 2r+2 by 1/4, 3/4, 3/4, 1/4: the ramp at 2r + 1/2.
         for (int row = 1; row < SIZE - 1; row++) {
@@ -62,7 +62,7 @@ class ImageLoaderCropTest {
     void cmykJpegBecomesTheColourItsInksMake() throws Exception {
         Path file = TestImages.cmykJpeg(9, 9, 200, 50, 10, 0, folder.resolve("print.jpg"));
 
-        float[] pixels = ImageLoader.loadCenterCrop(file, SIZE);
+        float[] pixels = ImageLoader.load(file, SIZE);
 
         assertEquals(55 / 255f, pixels[20], 4 / 255f, "red: 255 - cyan");
         assertEquals(205 / 255f, pixels[PLANE + 20], 4 / 255f, "green: 255 - magenta");
@@ -73,7 +73,7 @@ class ImageLoaderCropTest {
     void paletteImageIsReadThroughItsPalette() throws Exception {
         Path file = TestImages.write(TestImages.palette(10, 10, 0x4080c0), "png", folder.resolve("palette.png"));
 
-        float[] pixels = ImageLoader.loadCenterCrop(file, SIZE);
+        float[] pixels = ImageLoader.load(file, SIZE);
 
         assertEquals(0x40 / 255f, pixels[0], 1e-6f);
         assertEquals(0x80 / 255f, pixels[PLANE], 1e-6f);

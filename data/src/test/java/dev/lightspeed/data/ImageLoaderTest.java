@@ -140,9 +140,11 @@ class ImageLoaderTest {
 
     @Test
     void smallImageIsEnlargedSmoothly() throws Exception {
-        BufferedImage image = new BufferedImage(2, 1, BufferedImage.TYPE_BYTE_GRAY);
-        image.getRaster().setSample(0, 0, 0, 0);
-        image.getRaster().setSample(1, 0, 0, 255);
+        BufferedImage image = new BufferedImage(2, 2, BufferedImage.TYPE_BYTE_GRAY);
+        for (int y = 0; y < 2; y++) {
+            image.getRaster().setSample(0, y, 0, 0);
+            image.getRaster().setSample(1, y, 0, 255);
+        }
 
         float[] pixels = ImageLoader.load(png(image, "tiny.png"), SIZE);
 
