@@ -85,7 +85,6 @@ final class SweepRunner {
             } catch (RuntimeException e) {
                 // A run stopped before its first epoch leaves no empty folders behind, its point's included.
                 output.discardIfEmpty();
-                deleteIfEmpty(folder.getParent(), sweepFolder);
                 throw e;
             }
             RunSummary summary = result.summary(config, (System.nanoTime() - start) / 1e9);
@@ -136,19 +135,6 @@ final class SweepRunner {
         }
         int nextStep = savedEpochs * recipe.stepsPerEpoch(data.train().count()) + 1;
         return traceSteps.last() < nextStep ? null : new TraceRequest(folder.resolve(RunFiles.PROFILE), traceSteps);
-    }
-
-    private static void deleteIfEmpty(Path folder, Path sweepFolder) {
-        if (folder == null || folder.equals(sweepFolder)) {
-            return;
-        }
-        try (var entries = Files.list(folder)) {
-            if (entries.findAny().isEmpty()) {
-                Files.delete(folder);
-            }
-        } catch (IOException e) {
-            // Best effort: an empty folder is harmless.
-        }
     }
 
     /** A fresh listener (progress display) per run. */

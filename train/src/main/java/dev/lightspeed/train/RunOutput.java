@@ -31,17 +31,21 @@ public final class RunOutput {
     private static final String HOLDOUT_SEED = "holdout_seed";
 
     private final Path folder;
-    private final boolean created;
+    /** The outermost folder this run created on the way to {@code folder}, or null when it existed. */
+    private final Path createdRoot;
     private final StringBuilder metricsLines = new StringBuilder();
 
-    private RunOutput(Path folder, boolean created) {
+    private RunOutput(Path folder, Path createdRoot) {
         this.folder = folder;
-        this.created = created;
+        this.createdRoot = createdRoot;
     }
 
     /** Creates (or reuses) the folder and proves it writable before any training time is spent. */
     public static RunOutput prepare(Path folder) {
-        boolean created = !Files.exists(folder);
+        Path createdRoot = null;
+        for (Path f = folder.toAbsolutePath(); f != null && !Files.exists(f); f = f.getParent()) {
+            createdRoot = f;
+        }
         try {
             Files.createDirectories(folder);
             Path probe = Files.createTempFile(folder, ".write-check", ".tmp");
@@ -50,20 +54,27 @@ public final class RunOutput {
             throw new InputError("cannot write to output folder " + folder + " (" + Failures.oneLine(e)
                     + "); pass --out with a writable folder");
         }
-        return new RunOutput(folder, created);
+        return new RunOutput(folder, createdRoot);
     }
 
-    /** Removes the folder again if this run created it and never got to write a file into it. */
+    /**
+     * Removes the folders this run created (the run folder and any parents made for it) again, innermost first, as
+     * long as they are empty: a run that never got to write a file leaves nothing behind.
+     */
     public void discardIfEmpty() {
-        if (!created) {
+        if (createdRoot == null) {
             return;
         }
-        try (var entries = Files.list(folder)) {
-            if (entries.findAny().isEmpty()) {
-                Files.delete(folder);
+        for (Path f = folder.toAbsolutePath(); f != null && f.startsWith(createdRoot); f = f.getParent()) {
+            try (var entries = Files.list(f)) {
+                if (entries.findAny().isPresent()) {
+                    return;
+                }
+                Files.delete(f);
+            } catch (IOException e) {
+                // Best effort: an empty folder is harmless.
+                return;
             }
-        } catch (IOException e) {
-            // Best effort: an empty folder is harmless.
         }
     }
 
