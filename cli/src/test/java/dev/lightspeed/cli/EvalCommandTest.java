@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lightspeed.data.Cifar10;
 import dev.lightspeed.infer.ExecutionProvider;
 import dev.lightspeed.models.ArchitectureSpec;
-import dev.lightspeed.models.Normalization;
 import dev.lightspeed.models.trace.ChromeTrace;
 import dev.lightspeed.models.trace.TraceEvent;
 import org.junit.jupiter.api.BeforeAll;
@@ -16,7 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-import static dev.lightspeed.cli.ExportCommandTest.assertBadInput;
+import static dev.lightspeed.cli.CommandLineRun.assertUsageError;
 import static dev.lightspeed.cli.OnnxCommandFixtures.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -48,7 +47,7 @@ class EvalCommandTest {
 
     @Test
     void reportsAccuracyPerClassAndTimings() {
-        OnnxCommandFixtures.Outcome outcome = eval(plainModel, "--batch-size", "7", "--threads", "1");
+        CommandLineRun.Outcome outcome = eval(plainModel, "--batch-size", "7", "--threads", "1");
 
         assertEquals(0, outcome.status(), outcome.err());
         assertTrue(outcome.out().contains("accuracy   "), outcome.out());
@@ -65,7 +64,7 @@ class EvalCommandTest {
 
     @Test
     void jsonReportIsMachineReadable() throws Exception {
-        OnnxCommandFixtures.Outcome outcome = eval(plainModel, "--json", "--batch-size", "16");
+        CommandLineRun.Outcome outcome = eval(plainModel, "--json", "--batch-size", "16");
 
         assertEquals(0, outcome.status(), outcome.err());
         JsonNode report = new ObjectMapper().readTree(outcome.out());
@@ -96,27 +95,27 @@ class EvalCommandTest {
 
     @Test
     void ttaFlagOnTtaModelIsUsageError() {
-        assertBadInput(eval(ttaModel, "--tta"), "already computes test-time augmentation");
+        assertUsageError(eval(ttaModel, "--tta"), "already computes test-time augmentation");
     }
 
     @Test
     void missingModelIsUsageError() {
-        assertBadInput(eval(folder.resolve("absent.onnx")), "does not exist");
-        assertBadInput(run("eval", "--data", data.toString()), "--model FILE is required");
+        assertUsageError(eval(folder.resolve("absent.onnx")), "does not exist");
+        assertUsageError(run("eval", "--data", data.toString()), "--model FILE is required");
     }
 
     @Test
     void fileThatIsNotOnnxIsUsageError() throws Exception {
         Path text = Files.writeString(folder.resolve("readme.onnx"), "hello\n");
 
-        assertBadInput(eval(text), "is not a usable ONNX model");
+        assertUsageError(eval(text), "is not a usable ONNX model");
     }
 
     @Test
     void modelWithWrongInputShapeIsUsageError() throws Exception {
         Path model = OnnxCommandFixtures.grayModel(folder);
 
-        assertBadInput(eval(model), "takes 1×28×28 images but the data's are 3×32×32");
+        assertUsageError(eval(model), "takes 1×28×28 images but the data's are 3×32×32");
     }
 
     @Test
@@ -128,12 +127,12 @@ class EvalCommandTest {
         Path model = folder.resolve("hundred.onnx");
         assertEquals(0, run("export", "--checkpoint", checkpoint.toString(), "--out", model.toString()).status());
 
-        assertBadInput(eval(model), "outputs 100 classes but the data has 10");
+        assertUsageError(eval(model), "outputs 100 classes but the data has 10");
     }
 
     @Test
     void unknownProviderIsUsageError() {
-        assertBadInput(eval(plainModel, "--provider", "tpu"),
+        assertUsageError(eval(plainModel, "--provider", "tpu"),
                 "unknown provider 'tpu'; choose one of cpu, cuda, tensorrt");
     }
 
@@ -141,14 +140,14 @@ class EvalCommandTest {
     void unavailableProviderListsAvailableOnes() {
         assumeFalse(ExecutionProvider.available().contains(ExecutionProvider.CUDA), "this build has CUDA");
 
-        assertBadInput(eval(plainModel, "--provider", "cuda"), "provider cuda is not available in this build; "
+        assertUsageError(eval(plainModel, "--provider", "cuda"), "provider cuda is not available in this build; "
                 + "available: cpu");
-        assertBadInput(eval(plainModel, "--provider", "tensorrt"), "available: cpu");
+        assertUsageError(eval(plainModel, "--provider", "tensorrt"), "available: cpu");
     }
 
     @Test
     void missingDataFolderIsUsageError() {
-        assertBadInput(run("eval", "--model", plainModel.toString(), "--data", folder.resolve("nowhere").toString()),
+        assertUsageError(run("eval", "--model", plainModel.toString(), "--data", folder.resolve("nowhere").toString()),
                 "does not exist");
     }
 
@@ -156,10 +155,10 @@ class EvalCommandTest {
     void profileOutTracesEitherEngineInsideTheBatchSpans() throws Exception {
         Path onnxTrace = folder.resolve("onnxruntime-trace.json");
         Path torchTrace = folder.resolve("libtorch-trace.json");
-        OnnxCommandFixtures.Outcome onnx = eval(plainModel, "--batch-size", "16", "--profile-out", onnxTrace.toString());
+        CommandLineRun.Outcome onnx = eval(plainModel, "--batch-size", "16", "--profile-out", onnxTrace.toString());
         assertEquals(0, onnx.status(), onnx.err());
         assertTrue(onnx.out().contains("trace: " + onnxTrace), onnx.out());
-        OnnxCommandFixtures.Outcome torch = run("eval", "--checkpoint", checkpoint.toString(), "--data",
+        CommandLineRun.Outcome torch = run("eval", "--checkpoint", checkpoint.toString(), "--data",
                 data.toString(), "--device", "cpu", "--precision", "fp32", "--batch-size", "16", "--json",
                 "--profile-out", torchTrace.toString());
         assertEquals(0, torch.status(), torch.err());
@@ -183,14 +182,14 @@ class EvalCommandTest {
     void anUnwritableProfileOutIsRefusedBeforeScoring() throws Exception {
         Path file = Files.writeString(folder.resolve("not-a-folder"), "text");
         Path underAFile = file.resolve("trace.json");
-        assertBadInput(eval(plainModel, "--profile-out", underAFile.toString()),
+        assertUsageError(eval(plainModel, "--profile-out", underAFile.toString()),
                 "cannot write --profile-out " + underAFile + ": " + file + " is not a writable folder");
-        assertBadInput(run("eval", "--checkpoint", checkpoint.toString(), "--data", data.toString(),
+        assertUsageError(run("eval", "--checkpoint", checkpoint.toString(), "--data", data.toString(),
                 "--profile-out", folder.toString()), "it is a folder");
         assertFalse(Files.exists(underAFile));
     }
 
-    private static OnnxCommandFixtures.Outcome eval(Path model, String... more) {
+    private static CommandLineRun.Outcome eval(Path model, String... more) {
         String[] args = new String[5 + more.length];
         args[0] = "eval";
         args[1] = "--model";

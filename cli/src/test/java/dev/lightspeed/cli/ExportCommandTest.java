@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import static dev.lightspeed.cli.OnnxCommandFixtures.run;
+import static dev.lightspeed.cli.CommandLineRun.assertUsageError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -26,9 +27,9 @@ class ExportCommandTest {
         Path plain = folder.resolve("out/plain.onnx");
         Path tta = folder.resolve("out/tta.onnx");
 
-        OnnxCommandFixtures.Outcome first = run("export", "--checkpoint", checkpoint.toString(), "--out",
+        CommandLineRun.Outcome first = run("export", "--checkpoint", checkpoint.toString(), "--out",
                 plain.toString());
-        OnnxCommandFixtures.Outcome second = run("export", "--checkpoint", checkpoint.toString(), "--out",
+        CommandLineRun.Outcome second = run("export", "--checkpoint", checkpoint.toString(), "--out",
                 tta.toString(), "--tta", "--opset", "18");
 
         assertEquals(0, first.status(), first.err());
@@ -44,7 +45,7 @@ class ExportCommandTest {
     void defaultOutputSitsBesideTheCheckpoint() throws Exception {
         Path checkpoint = OnnxCommandFixtures.checkpoint(folder, "model.safetensors");
 
-        OnnxCommandFixtures.Outcome outcome = run("export", "--checkpoint", checkpoint.toString(), "--tta");
+        CommandLineRun.Outcome outcome = run("export", "--checkpoint", checkpoint.toString(), "--tta");
 
         assertEquals(0, outcome.status(), outcome.err());
         assertTrue(Files.isRegularFile(folder.resolve("model-tta.onnx")));
@@ -52,17 +53,17 @@ class ExportCommandTest {
 
     @Test
     void missingCheckpointFlagIsUsageError() {
-        OnnxCommandFixtures.Outcome outcome = run("export", "--out", folder.resolve("m.onnx").toString());
+        CommandLineRun.Outcome outcome = run("export", "--out", folder.resolve("m.onnx").toString());
 
-        assertBadInput(outcome, "lightspeed export: --checkpoint FILE is required");
+        assertUsageError(outcome, "lightspeed export: --checkpoint FILE is required");
     }
 
     @Test
     void missingCheckpointFileIsUsageError() {
-        OnnxCommandFixtures.Outcome outcome = run("export", "--checkpoint", folder.resolve("absent.safetensors")
+        CommandLineRun.Outcome outcome = run("export", "--checkpoint", folder.resolve("absent.safetensors")
                 .toString(), "--out", folder.resolve("m.onnx").toString());
 
-        assertBadInput(outcome, "does not exist");
+        assertUsageError(outcome, "does not exist");
         assertFalse(Files.exists(folder.resolve("m.onnx")));
     }
 
@@ -73,10 +74,10 @@ class ExportCommandTest {
         Path checkpoint = OnnxCommandFixtures.checkpoint(folder, "other.safetensors", other, Cifar10.INFO.classes(),
                 Cifar10.INFO.normalization());
 
-        OnnxCommandFixtures.Outcome outcome = run("export", "--checkpoint", checkpoint.toString(), "--out",
+        CommandLineRun.Outcome outcome = run("export", "--checkpoint", checkpoint.toString(), "--out",
                 folder.resolve("m.onnx").toString());
 
-        assertBadInput(outcome, "unknown architecture 'resnet18'");
+        assertUsageError(outcome, "unknown architecture 'resnet18'");
         assertFalse(Files.exists(folder.resolve("m.onnx")));
     }
 
@@ -85,10 +86,10 @@ class ExportCommandTest {
         Path checkpoint = OnnxCommandFixtures.checkpoint(folder, "model.safetensors");
         Path blocker = Files.writeString(folder.resolve("not-a-folder"), "x");
 
-        OnnxCommandFixtures.Outcome outcome = run("export", "--checkpoint", checkpoint.toString(), "--out",
+        CommandLineRun.Outcome outcome = run("export", "--checkpoint", checkpoint.toString(), "--out",
                 blocker.resolve("model.onnx").toString());
 
-        assertBadInput(outcome, "cannot write ONNX model");
+        assertUsageError(outcome, "cannot write ONNX model");
         try (Stream<Path> files = Files.list(folder)) {
             assertEquals(List.of("model.safetensors", "not-a-folder"),
                     files.map(p -> p.getFileName().toString()).sorted().toList());
@@ -99,19 +100,19 @@ class ExportCommandTest {
     void unsupportedOpsetIsUsageError() throws Exception {
         Path checkpoint = OnnxCommandFixtures.checkpoint(folder, "model.safetensors");
 
-        OnnxCommandFixtures.Outcome outcome = run("export", "--checkpoint", checkpoint.toString(), "--opset", "13");
+        CommandLineRun.Outcome outcome = run("export", "--checkpoint", checkpoint.toString(), "--opset", "13");
 
-        assertBadInput(outcome, "opset 13 is not supported; choose 17 to 21");
+        assertUsageError(outcome, "opset 13 is not supported; choose 17 to 21");
     }
 
     @Test
     void averagedWeightsOfARunWithoutThemAreUsageError() throws Exception {
         Path checkpoint = OnnxCommandFixtures.checkpoint(folder, "model.safetensors");
 
-        OnnxCommandFixtures.Outcome outcome = run("export", "--checkpoint", checkpoint.toString(), "--weights", "ema");
+        CommandLineRun.Outcome outcome = run("export", "--checkpoint", checkpoint.toString(), "--weights", "ema");
 
-        assertBadInput(outcome, "this checkpoint holds no averaged weights");
-        assertBadInput(run("export", "--checkpoint", checkpoint.toString(), "--weights", "mean"),
+        assertUsageError(outcome, "this checkpoint holds no averaged weights");
+        assertUsageError(run("export", "--checkpoint", checkpoint.toString(), "--weights", "mean"),
                 "--weights expects live or ema");
     }
 
@@ -120,10 +121,10 @@ class ExportCommandTest {
         Path checkpoint = OnnxCommandFixtures.checkpoint(folder, "model.safetensors");
         Path data = OnnxCommandFixtures.syntheticCifar(folder, 20);
 
-        OnnxCommandFixtures.Outcome export = run("export", "--checkpoint", checkpoint.toString(), "--precision",
+        CommandLineRun.Outcome export = run("export", "--checkpoint", checkpoint.toString(), "--precision",
                 "int8", "--calibration-images", "8", "--data", data.toString());
         Path model = folder.resolve("model-int8.onnx");
-        OnnxCommandFixtures.Outcome eval = run("eval", "--model", model.toString(), "--data", data.toString(),
+        CommandLineRun.Outcome eval = run("eval", "--model", model.toString(), "--data", data.toString(),
                 "--json");
 
         assertEquals(0, export.status(), export.err());
@@ -140,24 +141,19 @@ class ExportCommandTest {
         Path data = OnnxCommandFixtures.syntheticCifar(folder, 5);
         String path = checkpoint.toString();
 
-        assertBadInput(run("export", "--checkpoint", path, "--precision", "int4"),
+        assertUsageError(run("export", "--checkpoint", path, "--precision", "int4"),
                 "unknown precision 'int4'; choose one of fp32, int8");
-        assertBadInput(run("export", "--checkpoint", path, "--precision", "int8", "--opset", "17"),
+        assertUsageError(run("export", "--checkpoint", path, "--precision", "int8", "--opset", "17"),
                 "int8 export needs opset 20 or later");
-        assertBadInput(run("export", "--checkpoint", path, "--calibration-images", "8"),
+        assertUsageError(run("export", "--checkpoint", path, "--calibration-images", "8"),
                 "--calibration-images, --data and --download calibrate an int8 export");
-        assertBadInput(run("export", "--checkpoint", path, "--precision", "int8", "--calibration-images", "0"),
+        assertUsageError(run("export", "--checkpoint", path, "--precision", "int8", "--calibration-images", "0"),
                 "--calibration-images must be at least 1");
-        assertBadInput(run("export", "--checkpoint", path, "--precision", "int8", "--calibration-images", "11",
+        assertUsageError(run("export", "--checkpoint", path, "--precision", "int8", "--calibration-images", "11",
                 "--data", data.toString()), "--calibration-images 11 is more than the 10 training images");
         try (Stream<Path> files = Files.list(folder)) {
             assertTrue(files.noneMatch(p -> p.toString().endsWith(".onnx")), "a refused export writes nothing");
         }
     }
 
-    static void assertBadInput(OnnxCommandFixtures.Outcome outcome, String expected) {
-        assertEquals(2, outcome.status(), outcome.out() + outcome.err());
-        assertTrue(outcome.err().contains(expected), outcome.err());
-        assertEquals(1, outcome.err().lines().count(), "one line: " + outcome.err());
-    }
 }

@@ -1,5 +1,7 @@
 package dev.lightspeed.cli;
 
+import dev.lightspeed.cli.CommandLineRun.Outcome;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lightspeed.models.run.RunFiles;
@@ -8,9 +10,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -23,17 +22,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /** Train, export, evaluate and predict on image folders, the classes and image size carried by the model. */
 class ImageFolderCommandsTest {
 
-    private record Outcome(int status, String out, String err) {
-    }
-
     private static Outcome run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        PrintStream errStream = new PrintStream(err, true, StandardCharsets.UTF_8);
-        Main main = new Main(List.of(new TrainCommand(), new ExportCommand(), new EvalCommand(),
-                new PredictCommand(errStream)));
-        int status = main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), errStream);
-        return new Outcome(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        return CommandLineRun.run(err -> List.of(new TrainCommand(), new ExportCommand(), new EvalCommand(),
+                new PredictCommand(err)), args);
     }
 
     private static final List<String> CLASSES = List.of("cat", "dog", "owl");

@@ -1,5 +1,7 @@
 package dev.lightspeed.cli;
 
+import dev.lightspeed.cli.CommandLineRun.Outcome;
+
 import dev.lightspeed.data.Cifar10;
 import dev.lightspeed.models.ArchitectureSpec;
 import dev.lightspeed.models.Checkpoint;
@@ -7,10 +9,7 @@ import dev.lightspeed.models.Normalization;
 import dev.lightspeed.models.Presets;
 import dev.lightspeed.models.TensorData;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,17 +27,8 @@ final class OnnxCommandFixtures {
     private OnnxCommandFixtures() {
     }
 
-    /** Output of one command-line run. */
-    record Outcome(int status, String out, String err) {
-    }
-
     static Outcome run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        PrintStream errStream = new PrintStream(err, true, StandardCharsets.UTF_8);
-        Main main = new Main(List.of(new ExportCommand(), new EvalCommand(), new PredictCommand(errStream)));
-        int status = main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), errStream);
-        return new Outcome(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        return CommandLineRun.run(err -> List.of(new ExportCommand(), new EvalCommand(), new PredictCommand(err)), args);
     }
 
     /** An airbench94 checkpoint with random weights, saved as the trainer saves it. */

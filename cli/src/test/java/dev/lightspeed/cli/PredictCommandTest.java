@@ -14,7 +14,7 @@ import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import static dev.lightspeed.cli.ExportCommandTest.assertBadInput;
+import static dev.lightspeed.cli.CommandLineRun.assertUsageError;
 import static dev.lightspeed.cli.OnnxCommandFixtures.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -44,7 +44,7 @@ class PredictCommandTest {
 
     @Test
     void everyImageGetsItsTopThreeClasses() {
-        OnnxCommandFixtures.Outcome outcome = predict(images.stream().map(Path::toString).toArray(String[]::new));
+        CommandLineRun.Outcome outcome = predict(images.stream().map(Path::toString).toArray(String[]::new));
 
         assertEquals(0, outcome.status(), outcome.err());
         assertEquals("", outcome.err());
@@ -60,7 +60,7 @@ class PredictCommandTest {
     void unreadableFileGetsOneErrorLineAndTheOthersTheirAnswers() throws Exception {
         Path fake = Files.writeString(folder.resolve("x.png"), "this is text, not a PNG\n");
 
-        OnnxCommandFixtures.Outcome outcome = predict(images.get(0).toString(), fake.toString(),
+        CommandLineRun.Outcome outcome = predict(images.get(0).toString(), fake.toString(),
                 images.get(1).toString());
 
         assertEquals(2, outcome.status(), "the exit status says that a file failed");
@@ -74,7 +74,7 @@ class PredictCommandTest {
 
     @Test
     void topFlagChoosesHowManyClasses() {
-        OnnxCommandFixtures.Outcome outcome = predict("--top", "10", images.get(0).toString());
+        CommandLineRun.Outcome outcome = predict("--top", "10", images.get(0).toString());
 
         assertEquals(0, outcome.status(), outcome.err());
         assertAnswer(outcome.out().strip(), 10);
@@ -84,18 +84,18 @@ class PredictCommandTest {
     void modelOfGrayImagesIsUsageError() throws Exception {
         Path gray = OnnxCommandFixtures.grayModel(folder);
 
-        assertBadInput(run("predict", "--model", gray.toString(), images.get(0).toString()),
+        assertUsageError(run("predict", "--model", gray.toString(), images.get(0).toString()),
                 "takes 1×28×28 images; predict reads image files as RGB, 3 channels");
     }
 
     @Test
     void noImageIsUsageError() {
-        assertBadInput(predict(), "no IMAGE given");
+        assertUsageError(predict(), "no IMAGE given");
     }
 
     @Test
     void missingModelIsUsageError() {
-        assertBadInput(run("predict", "--model", folder.resolve("absent.onnx").toString(), images.get(0).toString()),
+        assertUsageError(run("predict", "--model", folder.resolve("absent.onnx").toString(), images.get(0).toString()),
                 "does not exist");
     }
 
@@ -120,7 +120,7 @@ class PredictCommandTest {
         }
     }
 
-    private static OnnxCommandFixtures.Outcome predict(String... more) {
+    private static CommandLineRun.Outcome predict(String... more) {
         String[] args = new String[3 + more.length];
         args[0] = "predict";
         args[1] = "--model";

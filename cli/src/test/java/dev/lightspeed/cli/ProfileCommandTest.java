@@ -1,5 +1,7 @@
 package dev.lightspeed.cli;
 
+import dev.lightspeed.cli.CommandLineRun.Outcome;
+
 import dev.lightspeed.models.trace.ChromeTrace;
 import dev.lightspeed.study.profile.OperatorTable;
 import dev.lightspeed.train.ComputeDevice;
@@ -16,13 +18,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import javax.imageio.ImageIO;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import static dev.lightspeed.cli.CommandLineRun.assertUsageError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -31,7 +31,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** {@code lightspeed profile} on a trace the trainer wrote of a tiny synthetic run, and on files that are not traces. */
 class ProfileCommandTest {
 
-    private record Outcome(int status, String out, String err) {
+    private static Outcome run(String... args) {
+        return CommandLineRun.run(List.of(new ProfileCommand()), args);
     }
 
     @TempDir
@@ -49,20 +50,6 @@ class ProfileCommandTest {
                 new TraceRequest(trace, new ProfileSteps(1, 3)));
         new Trainer(config, new TrainingListener() { }, () -> false)
                 .run(TinyRun.data(), RunOutput.prepare(folder.resolve("run")));
-    }
-
-    private static Outcome run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = new Main(List.of(new ProfileCommand())).run(args,
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Outcome(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
-
-    private static void assertUsageError(Outcome outcome, String fragment) {
-        assertEquals(Main.USAGE, outcome.status(), outcome.err());
-        assertEquals(1, outcome.err().lines().count(), "one line: " + outcome.err());
-        assertTrue(outcome.err().contains(fragment), outcome.err());
     }
 
     @Test

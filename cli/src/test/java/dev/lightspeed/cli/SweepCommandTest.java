@@ -1,45 +1,24 @@
 package dev.lightspeed.cli;
 
+import dev.lightspeed.cli.CommandLineRun.Outcome;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
+import static dev.lightspeed.cli.CommandLineRun.assertUsageError;
+import static dev.lightspeed.cli.CommandLineRun.realCifar10;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class SweepCommandTest {
 
-    private record Outcome(int status, String out, String err) {
-    }
-
     private static Outcome run(Map<String, String> environment, String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = new Main(List.of(new SweepCommand(environment))).run(args,
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Outcome(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
-
-    private static String realData() {
-        String folder = System.getProperty("lightspeed.cifar10", System.getenv("LIGHTSPEED_CIFAR10"));
-        assumeTrue(folder != null && Files.isDirectory(Path.of(folder)), "real CIFAR-10 not found; skipping");
-        return folder;
-    }
-
-    private static void assertUsageError(Outcome outcome, String fragment) {
-        assertEquals(Main.USAGE, outcome.status(), outcome.err());
-        assertEquals(1, outcome.err().lines().count(), "one line: " + outcome.err());
-        assertTrue(outcome.err().contains(fragment), outcome.err());
-        assertFalse(outcome.err().contains("Exception"), outcome.err());
+        return CommandLineRun.run(List.of(new SweepCommand(environment)), args);
     }
 
     /** The run folders a dry run lists, in order. */
@@ -72,7 +51,7 @@ class SweepCommandTest {
 
     @Test
     void badHoldoutsAndAnotherSweepsFolderAreRefused(@TempDir Path dir) throws Exception {
-        String data = realData();
+        String data = realCifar10();
         Path out = dir.resolve("sweep");
         String o = out.toString();
         Map<String, String> none = Map.of();
@@ -91,7 +70,7 @@ class SweepCommandTest {
 
     @Test
     void aJobArrayTaskRunsItsShareOfTheRuns() {
-        String data = realData();
+        String data = realCifar10();
         String[] sweep = {"sweep", "--data", data, "--grid", "batch-size=500,1000,2000", "--grid", "lr-scale=0.5,1",
                 "--dry-run"};
         List<String> all = listedRuns(run(Map.of(), sweep));

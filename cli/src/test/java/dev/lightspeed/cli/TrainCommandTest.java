@@ -1,20 +1,20 @@
 package dev.lightspeed.cli;
 
+import dev.lightspeed.cli.CommandLineRun.Outcome;
+
 import dev.lightspeed.models.run.RunFiles;
 import dev.lightspeed.models.Checkpoint;
 import dev.lightspeed.models.Recipe;
 import dev.lightspeed.models.RecipeJson;
-import dev.lightspeed.train.RunOutput;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import static dev.lightspeed.cli.CommandLineRun.assertUsageError;
+import static dev.lightspeed.cli.CommandLineRun.realCifar10;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -23,28 +23,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /** Bad input to {@code lightspeed train}: one line, status 2, nothing written, all before any training. */
 class TrainCommandTest {
 
-    private record Outcome(int status, String out, String err) {
-    }
-
     private static Outcome run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = new Main(List.of(new TrainCommand())).run(args,
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Outcome(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
-
-    private static String realData() {
-        String folder = System.getProperty("lightspeed.cifar10", System.getenv("LIGHTSPEED_CIFAR10"));
-        assumeTrue(folder != null && Files.isDirectory(Path.of(folder)), "real CIFAR-10 not found; skipping");
-        return folder;
-    }
-
-    private static void assertUsageError(Outcome outcome, String fragment) {
-        assertEquals(Main.USAGE, outcome.status(), outcome.err());
-        assertEquals(1, outcome.err().lines().count(), "one line: " + outcome.err());
-        assertTrue(outcome.err().contains(fragment), outcome.err());
-        assertFalse(outcome.err().contains("Exception"), outcome.err());
+        return CommandLineRun.run(List.of(new TrainCommand()), args);
     }
 
     @Test
@@ -91,7 +71,7 @@ class TrainCommandTest {
 
     @Test
     void aProfileWindowOutsideTheRunIsRefusedBeforeTraining(@TempDir Path dir) {
-        String data = realData();
+        String data = realCifar10();
         Path out = dir.resolve("run");
         // One epoch of CIFAR-10's 50000 images in batches of 1000: 50 steps.
         assertUsageError(run("train", "--data", data, "--epochs", "1", "--batch-size", "1000", "--out",
@@ -155,7 +135,7 @@ class TrainCommandTest {
     void badDataOrOutputIsRefusedBeforeTrainingAndLeavesNothingBehind(@TempDir Path dir) throws Exception {
         assertUsageError(run("train", "--data", dir.resolve("missing").toString(), "--out", dir.resolve("o").toString()),
                 "missing");
-        String data = realData();
+        String data = realCifar10();
         assertUsageError(run("train", "--data", data, "--batch-size", "60000", "--out", dir.resolve("b").toString()),
                 "larger than the training set");
         Path file = Files.writeString(dir.resolve("file"), "x");
