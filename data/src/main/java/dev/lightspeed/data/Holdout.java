@@ -49,19 +49,16 @@ public record Holdout(int count, long seed) {
                     + " class would have no validation image; hold out at least " + numClasses + " (or 0 for none)");
         }
         int[] labels = train.labels();
+        List<int[]> byClass = indicesByClass(labels, numClasses);
         long spare = 0;
-        int[] sizes = new int[numClasses];
-        for (int label : labels) {
-            sizes[label]++;
-        }
-        for (int size : sizes) {
-            spare += Math.max(0, size - 1);
+        for (int[] members : byClass) {
+            spare += Math.max(0, members.length - 1);
         }
         if (count > spare) {
             throw new InputError("--holdout " + count + " would leave some class without a training image (at most "
                     + spare + " of these " + train.count() + " images can be held out); hold out fewer");
         }
-        boolean[] heldOut = choose(labels, numClasses);
+        boolean[] heldOut = choose(byClass, labels.length);
         int[] kept = new int[train.count() - count];
         int[] validation = new int[count];
         for (int i = 0, k = 0, v = 0; i < heldOut.length; i++) {
@@ -74,21 +71,29 @@ public record Holdout(int count, long seed) {
         return new Parts(train.select(kept), train.select(validation));
     }
 
-    private boolean[] choose(int[] labels, int numClasses) {
-        List<List<Integer>> byClass = new ArrayList<>();
-        for (int c = 0; c < numClasses; c++) {
-            byClass.add(new ArrayList<>());
+    private static List<int[]> indicesByClass(int[] labels, int numClasses) {
+        int[] sizes = new int[numClasses];
+        for (int label : labels) {
+            sizes[label]++;
         }
+        List<int[]> byClass = new ArrayList<>();
+        for (int size : sizes) {
+            byClass.add(new int[size]);
+        }
+        int[] filled = new int[numClasses];
         for (int i = 0; i < labels.length; i++) {
-            byClass.get(labels[i]).add(i);
+            byClass.get(labels[i])[filled[labels[i]]++] = i;
         }
-        int[] share = shares(byClass.stream().mapToInt(List::size).toArray(), labels.length);
+        return byClass;
+    }
+
+    private boolean[] choose(List<int[]> byClass, int total) {
+        int[] share = shares(byClass.stream().mapToInt(members -> members.length).toArray(), total);
         SplittableRandom random = new SplittableRandom(seed);
-        boolean[] heldOut = new boolean[labels.length];
-        for (int c = 0; c < numClasses; c++) {
-            List<Integer> members = byClass.get(c);
+        boolean[] heldOut = new boolean[total];
+        for (int c = 0; c < byClass.size(); c++) {
             // A partial Fisher-Yates shuffle: the first share[c] places end up a uniform sample of the class.
-            int[] order = members.stream().mapToInt(Integer::intValue).toArray();
+            int[] order = byClass.get(c).clone();
             for (int i = 0; i < share[c]; i++) {
                 int j = i + random.nextInt(order.length - i);
                 int swap = order[i];
