@@ -21,7 +21,7 @@ final class DeviceOptions {
         o.addOption(Option.builder().longOpt("threads").hasArg().argName("N")
                 .desc("CPU threads (default: all " + Threads.available() + " processors)").build());
         o.addOption(Option.builder().longOpt("eval-batch-size").hasArg().argName("N")
-                .desc("images per forward pass when evaluating (default " + EvalBatch.DEFAULT_SIZE + ")").build());
+                .desc("images per forward pass when evaluating (default " + EvalBatch.describeDefault() + ")").build());
     }
 
     static ComputeDevice device(CommandLine line) {
@@ -33,7 +33,8 @@ final class DeviceOptions {
         return Threads.configure(Arguments.intValue(line, "threads", 0, 0));
     }
 
-    static int evalBatch(CommandLine line) {
-        return Arguments.intValue(line, "eval-batch-size", EvalBatch.DEFAULT_SIZE, 1);
+    /** --eval-batch-size, else the default for images of side {@code imageSize}. */
+    static int evalBatch(CommandLine line, int imageSize) {
+        return Arguments.intValue(line, "eval-batch-size", EvalBatch.defaultFor(imageSize), 1);
     }
 }

@@ -2,6 +2,7 @@ package dev.lightspeed.cli;
 
 import dev.lightspeed.data.ClassifiedSplit;
 import dev.lightspeed.models.Checkpoint;
+import dev.lightspeed.models.EvalBatch;
 import dev.lightspeed.models.ImageGeometry;
 import dev.lightspeed.models.ModelFit;
 import dev.lightspeed.data.ImageSplit;
@@ -55,7 +56,7 @@ final class EvalCommand implements Command {
         addSessionOptions(o);
         DataOptions.add(o);
         o.addOption(Option.builder().longOpt("batch-size").hasArg().argName("N")
-                .desc("images per session call (default " + EvalSettings.DEFAULT_BATCH_SIZE + ", or a sixth of that "
+                .desc("images per session call (default " + EvalBatch.describeDefault() + "; a sixth of that "
                         + "for a model exported with --tta, which scores six views per image)").build());
         o.addOption(Option.builder().longOpt("warmup").hasArg().argName("N")
                 .desc("batches scored before the measured pass, timed on their own (default " + EvalSettings.DEFAULT_WARMUP_BATCHES + ")")
@@ -86,7 +87,7 @@ final class EvalCommand implements Command {
         Path model = modelPath(line);
         SessionSettings session = sessionSettings(line);
         int warmup = Arguments.intValue(line, "warmup", EvalSettings.DEFAULT_WARMUP_BATCHES, 0);
-        int requestedBatch = Arguments.intValue(line, "batch-size", EvalSettings.DEFAULT_BATCH_SIZE, 1);
+        int requestedBatch = Arguments.intValue(line, "batch-size", EvalBatch.DEFAULT_SIZE, 1);
         boolean json = line.hasOption("json");
         Path traceFile = ProfileOptions.file(line);
 
@@ -120,7 +121,7 @@ final class EvalCommand implements Command {
         Path checkpoint = Path.of(line.getOptionValue("checkpoint"));
         ComputeDevice device = ComputeDevice.resolve(line.getOptionValue("device"), line.getOptionValue("precision"));
         Threads.configure(Arguments.intValue(line, "threads", 0, 0));
-        int batch = Arguments.intValue(line, "batch-size", EvalSettings.DEFAULT_BATCH_SIZE, 1);
+        int requestedBatch = Arguments.intValue(line, "batch-size", EvalBatch.DEFAULT_SIZE, 1);
         int warmup = Arguments.intValue(line, "warmup", EvalSettings.DEFAULT_WARMUP_BATCHES, 0);
         boolean json = line.hasOption("json");
         Path traceFile = ProfileOptions.file(line);
@@ -129,6 +130,8 @@ final class EvalCommand implements Command {
         TorchScorer.Loaded loaded = new TorchScorer.Loaded(read.file(), WeightsOption.choose(line, read.checkpoint()),
                 read.seconds());
         Checkpoint model = loaded.checkpoint();
+        int batch = line.hasOption("batch-size") ? requestedBatch
+                : EvalBatch.defaultFor(model.architecture().imageSize());
         ClassifiedSplit test = DataOptions.loadTest(line, json ? System.err : out, model.architecture().imageSize());
         ModelFit.require(checkpoint, model.classes().size(), model.classes(), ImageGeometry.of(model.architecture()),
                 test.classes(), test.images().geometry());

@@ -102,7 +102,6 @@ final class SweepCommand implements Command {
                 line.hasOption("shards") ? Arguments.intValue(line, "shards", 1, 1) : null, environment);
         ComputeDevice device = DeviceOptions.device(line);
         int threads = DeviceOptions.configureThreads(line);
-        int evalBatch = DeviceOptions.evalBatch(line);
         Path folder = line.hasOption("out") ? Path.of(line.getOptionValue("out"))
                 : Path.of("sweeps", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
 
@@ -110,6 +109,7 @@ final class SweepCommand implements Command {
 
         Dataset data = DataOptions.load(line, out, spec.base().architecture().imageSize())
                 .holdOut(new Holdout(holdout, seed));
+        int evalBatch = DeviceOptions.evalBatch(line, data.info().geometry().size());
         for (PlannedRun run : runs) {
             try {
                 Recipe fitted = Trainer.fit(run.recipe(), data);

@@ -95,7 +95,6 @@ final class TrainCommand implements Command {
         Recipe recipe = recipe(line);
         long seed = Arguments.longValue(line, "seed", 0);
         int runs = Arguments.intValue(line, "runs", 1, 1);
-        int evalBatch = DeviceOptions.evalBatch(line);
         boolean resume = line.hasOption("resume");
         Holdout holdout = new Holdout(Arguments.intValue(line, "holdout", 0, 0), seed);
         if (resume && !line.hasOption("out")) {
@@ -149,6 +148,7 @@ final class TrainCommand implements Command {
             out.println("network fitted to " + data.info().name() + ": " + data.info().imageShape() + " images, "
                     + data.info().numClasses() + " classes");
         }
+        int evalBatch = DeviceOptions.evalBatch(line, recipe.architecture().imageSize());
         ProfileSteps traceSteps = null;
         if (traceFile != null) {
             int stepsPerEpoch = recipe.stepsPerEpoch(data.train().count());

@@ -14,7 +14,6 @@ import dev.lightspeed.models.InputError;
  */
 public record EvalSettings(int batchSize, int warmupBatches, boolean tta) {
 
-    public static final int DEFAULT_BATCH_SIZE = EvalBatch.DEFAULT_SIZE;
     public static final int DEFAULT_WARMUP_BATCHES = 2;
 
     public EvalSettings {
@@ -27,15 +26,16 @@ public record EvalSettings(int batchSize, int warmupBatches, boolean tta) {
     }
 
     public static EvalSettings defaults() {
-        return new EvalSettings(DEFAULT_BATCH_SIZE, DEFAULT_WARMUP_BATCHES, false);
+        return new EvalSettings(EvalBatch.DEFAULT_SIZE, DEFAULT_WARMUP_BATCHES, false);
     }
 
     /**
-     * The batch size to use when none is asked for: {@value #DEFAULT_BATCH_SIZE} images, or a sixth of that for a
-     * graph that scores six TTA views per image, so that one call holds about as many views either way: the
-     * memory a call needs grows with the views it holds.
+     * The batch size to use when none is asked for: {@link EvalBatch#defaultFor} the model's image size, or a sixth
+     * of that for a graph that scores six TTA views per image, so that one call holds about as many pixels either
+     * way: the memory a call needs grows with the pixels it holds.
      */
     public static int defaultBatchSize(ModelInfo model) {
-        return model.ttaLevel() > 0 ? DEFAULT_BATCH_SIZE / TtaViews.VIEW_COUNT : DEFAULT_BATCH_SIZE;
+        int images = EvalBatch.defaultFor(model.geometry().size());
+        return model.ttaLevel() > 0 ? Math.max(1, images / TtaViews.VIEW_COUNT) : images;
     }
 }

@@ -14,8 +14,14 @@ class EvalSettingsTest {
 
     @Test
     void defaultBatchHoldsAboutAThousandViewsForPlainAndTtaGraphs() {
-        assertEquals(1000, EvalSettings.defaultBatchSize(model(0)));
-        assertEquals(166, EvalSettings.defaultBatchSize(model(2)));
+        assertEquals(1000, EvalSettings.defaultBatchSize(model(0, 32)));
+        assertEquals(166, EvalSettings.defaultBatchSize(model(2, 32)));
+    }
+
+    @Test
+    void defaultBatchShrinksWithTheModelsImageArea() {
+        assertEquals(250, EvalSettings.defaultBatchSize(model(0, 64)));
+        assertEquals(41, EvalSettings.defaultBatchSize(model(2, 64)));
     }
 
     @Test
@@ -23,8 +29,8 @@ class EvalSettingsTest {
         assertThrows(InputError.class, () -> new EvalSettings(0, 1, false));
     }
 
-    private static ModelInfo model(int ttaLevel) {
-        return new ModelInfo(Path.of("m.onnx"), "image", "logits", new ImageGeometry(3, 32), List.of("a", "b", "c"), true,
+    private static ModelInfo model(int ttaLevel, int imageSize) {
+        return new ModelInfo(Path.of("m.onnx"), "image", "logits", new ImageGeometry(3, imageSize), List.of("a", "b", "c"), true,
                 ttaLevel, "", "fp32");
     }
 }
