@@ -190,11 +190,9 @@ public final class Trainer {
                     boolean last = epoch == recipe.epochs() - 1;
                     Evaluation.Result plainVal = validation == null ? null
                             : Evaluation.evaluate(network, validation, 0, config.evalBatch());
-                    Double ttaVal = last && validation != null ? Evaluation.evaluate(network, validation,
-                            recipe.ttaLevel(), config.evalBatch()).accuracy() : null;
+                    Double ttaVal = last && validation != null ? withTta(network, validation, plainVal) : null;
                     Evaluation.Result plain = Evaluation.evaluate(network, test, 0, config.evalBatch());
-                    Double tta = last ? Evaluation.evaluate(network, test, recipe.ttaLevel(), config.evalBatch())
-                            .accuracy() : null;
+                    Double tta = last ? withTta(network, test, plain) : null;
                     if (last) {
                         ttaTestAcc = tta;
                     }
@@ -206,9 +204,10 @@ public final class Trainer {
                         Network averageNetwork = Network.fromValues(recipe.architecture(), device, averaged);
                         emaVal = validation == null ? null
                                 : Evaluation.evaluate(averageNetwork, validation, 0, config.evalBatch()).accuracy();
-                        emaTest = Evaluation.evaluate(averageNetwork, test, 0, config.evalBatch()).accuracy();
-                        ttaEmaTest = last ? Evaluation.evaluate(averageNetwork, test, recipe.ttaLevel(),
-                                config.evalBatch()).accuracy() : null;
+                        Evaluation.Result emaPlainTest = Evaluation.evaluate(averageNetwork, test, 0,
+                                config.evalBatch());
+                        emaTest = emaPlainTest.accuracy();
+                        ttaEmaTest = last ? withTta(averageNetwork, test, emaPlainTest) : null;
                     }
                     timer.lap(PhaseTimer.EVAL);
                     if (trace != null) {
@@ -240,6 +239,12 @@ public final class Trainer {
             ttaTestAcc = Evaluation.evaluate(network, test, recipe.ttaLevel(), config.evalBatch()).accuracy();
         }
         return new Result(data, rows, ttaTestAcc, trainSeconds, output);
+    }
+
+    /** The split's accuracy with the recipe's TTA; at level 0 that is {@code plain}'s, so nothing is scored twice. */
+    private double withTta(Network network, DeviceImages split, Evaluation.Result plain) {
+        return recipe.ttaLevel() == 0 ? plain.accuracy()
+                : Evaluation.evaluate(network, split, recipe.ttaLevel(), config.evalBatch()).accuracy();
     }
 
     /**
