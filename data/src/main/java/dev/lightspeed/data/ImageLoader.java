@@ -113,13 +113,7 @@ public final class ImageLoader {
      * {@code getRGB} turns them black; the JPEG reader has already undone Adobe's inversion of the inks.
      */
     private static float[] opaqueRgbPlanes(BufferedImage image) {
-        int width = image.getWidth();
-        int height = image.getHeight();
-        int plane = width * height;
-        float[] rgb = new float[3 * plane];
         ColorModel colorModel = image.getColorModel();
-        boolean gray = colorModel.getColorSpace().getType() == ColorSpace.TYPE_GRAY
-                && colorModel.getNumColorComponents() == 1;
         Raster raster = image.getRaster();
         if (colorModel.getColorSpace().getType() == ColorSpace.TYPE_CMYK && raster.getNumBands() == 4) {
             return cmykToRgbPlanes(raster, colorModel);
@@ -127,6 +121,12 @@ public final class ImageLoader {
         if (isOpaqueEightBitSrgb(colorModel, raster)) {
             return srgbPlanes(raster);
         }
+        int width = image.getWidth();
+        int height = image.getHeight();
+        int plane = width * height;
+        float[] rgb = new float[3 * plane];
+        boolean gray = colorModel.getColorSpace().getType() == ColorSpace.TYPE_GRAY
+                && colorModel.getNumColorComponents() == 1;
         float grayMax = gray ? (1 << colorModel.getComponentSize(0)) - 1 : 0;
         float alphaMax = gray && colorModel.hasAlpha() ? (1 << colorModel.getComponentSize(1)) - 1 : 0;
         for (int y = 0; y < height; y++) {
