@@ -87,7 +87,6 @@ final class EvalCommand implements Command {
         Path model = modelPath(line);
         SessionSettings session = sessionSettings(line);
         int warmup = Arguments.intValue(line, "warmup", EvalSettings.DEFAULT_WARMUP_BATCHES, 0);
-        int requestedBatch = Arguments.intValue(line, "batch-size", EvalBatch.DEFAULT_SIZE, 1);
         boolean json = line.hasOption("json");
         Path traceFile = ProfileOptions.file(line);
 
@@ -95,7 +94,7 @@ final class EvalCommand implements Command {
         // The model is checked before the data folder so that a bad --model never starts a dataset download.
         try (ScoringSession scoring = traceFile == null ? ScoringSession.open(model, session)
                 : ScoringSession.openProfiled(model, session)) {
-            int batch = line.hasOption("batch-size") ? requestedBatch : EvalSettings.defaultBatchSize(scoring.info());
+            int batch = Arguments.intValue(line, "batch-size", EvalSettings.defaultBatchSize(scoring.info()), 1);
             EvalSettings settings = new EvalSettings(batch, warmup, line.hasOption("tta"));
             // Download progress must not mix into a JSON report on standard output.
             ClassifiedSplit test = DataOptions.loadTest(line, json ? System.err : out, scoring.info().geometry().size());
@@ -121,7 +120,6 @@ final class EvalCommand implements Command {
         Path checkpoint = Path.of(line.getOptionValue("checkpoint"));
         ComputeDevice device = ComputeDevice.resolve(line.getOptionValue("device"), line.getOptionValue("precision"));
         Threads.configure(Arguments.intValue(line, "threads", 0, 0));
-        int requestedBatch = Arguments.intValue(line, "batch-size", EvalBatch.DEFAULT_SIZE, 1);
         int warmup = Arguments.intValue(line, "warmup", EvalSettings.DEFAULT_WARMUP_BATCHES, 0);
         boolean json = line.hasOption("json");
         Path traceFile = ProfileOptions.file(line);
@@ -130,8 +128,7 @@ final class EvalCommand implements Command {
         TorchScorer.Loaded loaded = new TorchScorer.Loaded(read.file(), WeightsOption.choose(line, read.checkpoint()),
                 read.seconds());
         Checkpoint model = loaded.checkpoint();
-        int batch = line.hasOption("batch-size") ? requestedBatch
-                : EvalBatch.defaultFor(model.architecture().imageSize());
+        int batch = Arguments.intValue(line, "batch-size", EvalBatch.defaultFor(model.architecture().imageSize()), 1);
         ClassifiedSplit test = DataOptions.loadTest(line, json ? System.err : out, model.architecture().imageSize());
         ModelFit.require(checkpoint, model.classes().size(), model.classes(), ImageGeometry.of(model.architecture()),
                 test.classes(), test.images().geometry());
