@@ -35,27 +35,16 @@ public final class ImageLoader {
         BufferedImage image = decode(file);
         int width = image.getWidth();
         int height = image.getHeight();
-        float[] rgb = opaqueRgbPlanes(image);
         int side = Math.min(width, height);
         if (side != width || side != height) {
-            rgb = crop(rgb, width, height, (width - side) / 2, (height - side) / 2, side);
+            // A view of the square, not a copy: only its pixels are converted.
+            image = image.getSubimage((width - side) / 2, (height - side) / 2, side, side);
         }
+        float[] rgb = opaqueRgbPlanes(image);
         if (side == size) {
             return rgb;
         }
         return Resampler.resize(rgb, 3, side, side, size, size);
-    }
-
-    /** The {@code side × side} square at ({@code left}, {@code top}) of three planes of {@code width × height}. */
-    private static float[] crop(float[] rgb, int width, int height, int left, int top, int side) {
-        float[] square = new float[3 * side * side];
-        for (int plane = 0; plane < 3; plane++) {
-            for (int y = 0; y < side; y++) {
-                System.arraycopy(rgb, (plane * height + top + y) * width + left, square, (plane * side + y) * side,
-                        side);
-            }
-        }
-        return square;
     }
 
     /**

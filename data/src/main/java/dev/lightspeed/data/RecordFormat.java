@@ -128,7 +128,7 @@ record RecordFormat(String datasetName, String fileKind, List<LabelByte> labels,
 
     private long sizeOf(Path file) {
         if (Files.isDirectory(file)) {
-            throw new InputError(file + " is a folder, not a " + fileKind + " file; remove it and run with --download");
+            throw new InputError(file + " is a folder, not a " + fileKind + "; remove it and run with --download");
         }
         try {
             return Files.size(file);
