@@ -102,15 +102,13 @@ class ImageFolderCommandsTest {
         Path empty = Files.createDirectories(dir.resolve("no-train"));
         Outcome noTrain = run("train", "--dataset", "folder", "--data", empty.toString(), "--out",
                 dir.resolve("run").toString(), "--cache-dir", dir.resolve("cache").toString());
-        assertEquals(Main.USAGE, noTrain.status(), noTrain.err());
-        assertEquals(1, noTrain.err().lines().count(), noTrain.err());
-        assertTrue(noTrain.err().contains("train"), noTrain.err());
+        CommandLineRun.assertUsageError(noTrain, "has no train/ folder");
         Outcome labels = run("train", "--labels", "coarse", "--data", colourFolder(dir.resolve("c")).toString(),
-                "--cache-dir", dir.resolve("cache").toString());
-        assertEquals(Main.USAGE, labels.status(), labels.err());
-        assertTrue(labels.err().contains("--labels applies to cifar100 only"), labels.err());
-        Outcome size = run("train", "--image-size", "4", "--data", dir.resolve("c").toString());
-        assertEquals(Main.USAGE, size.status(), size.err());
+                "--cache-dir", dir.resolve("cache").toString(), "--out", dir.resolve("run").toString());
+        CommandLineRun.assertUsageError(labels, "--labels applies to cifar100 only");
+        Outcome size = run("train", "--image-size", "4", "--data", dir.resolve("c").toString(), "--out",
+                dir.resolve("run").toString());
+        CommandLineRun.assertUsageError(size, "--image-size 4 is out of range");
         assertTrue(!Files.exists(dir.resolve("run")), "nothing is written for bad input");
     }
 

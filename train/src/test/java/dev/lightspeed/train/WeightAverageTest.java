@@ -66,28 +66,31 @@ class WeightAverageTest {
         assertFalse(average.started(), "nothing is averaged before the start step");
         assertTrue(average.snapshot().isEmpty());
 
+        // Values other than those the average was built from: the start step must copy, not keep the build's.
+        setAll(network, 5f);
         average.update(network, 2);
-        assertEquals(1f, first(average, ArchitectureSpec.HEAD_WEIGHT));
+        assertEquals(5f, first(average, ArchitectureSpec.HEAD_WEIGHT));
         setAll(network, 3f);
         average.update(network, 3);
-        // 0.9·1 + 0.1·3
-        assertEquals(1.2f, first(average, ArchitectureSpec.HEAD_WEIGHT), 1e-6);
+        // 0.9·5 + 0.1·3
+        assertEquals(4.8f, first(average, ArchitectureSpec.HEAD_WEIGHT), 1e-6);
         setAll(network, -1f);
         average.update(network, 4);
-        assertEquals(0.9f * 1.2f + 0.1f * -1f, first(average, ArchitectureSpec.normMean(1, 2)), 1e-6);
+        assertEquals(0.9f * 4.8f + 0.1f * -1f, first(average, ArchitectureSpec.normMean(1, 2)), 1e-5);
     }
 
     @Test
     void updatingEveryKStepsRaisesTheDecayToThePowerK() {
         Network network = constant(0f);
         WeightAverage average = WeightAverage.of(averaging(0.9, 0, 2), network);
+        setAll(network, 4f);
         average.update(network, 0);
         setAll(network, 10f);
         average.update(network, 1);
-        assertEquals(0f, first(average, ArchitectureSpec.WHITEN_BIAS), "step 1 is between updates");
+        assertEquals(4f, first(average, ArchitectureSpec.WHITEN_BIAS), "step 1 is between updates");
         average.update(network, 2);
-        // (1 − 0.9²)·10
-        assertEquals((1 - 0.81f) * 10f, first(average, ArchitectureSpec.WHITEN_BIAS), 1e-5);
+        // 0.9²·4 + (1 − 0.9²)·10
+        assertEquals(0.81f * 4f + (1 - 0.81f) * 10f, first(average, ArchitectureSpec.WHITEN_BIAS), 1e-5);
     }
 
     @Test
