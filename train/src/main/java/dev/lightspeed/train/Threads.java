@@ -16,6 +16,8 @@ public final class Threads {
                     + requested);
         }
         int threads = requested == 0 ? available() : requested;
+        // This may be the first call into libtorch, before any ComputeDevice exists.
+        NativeLibraries.extractAll();
         torch.set_num_threads(threads);
         return threads;
     }

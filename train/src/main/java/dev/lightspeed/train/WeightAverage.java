@@ -65,7 +65,8 @@ final class WeightAverage {
         }
         try (NoGradGuard noGrad = new NoGradGuard()) {
             for (Map.Entry<String, Tensor> entry : average.entrySet()) {
-                Tensor live = network.tensor(entry.getKey()).detach();
+                // No detach: the guard keeps autograd out, and a detached handle per tensor per step costs.
+                Tensor live = network.tensor(entry.getKey());
                 Tensor held = entry.getValue();
                 if (started) {
                     // held ← d·held + (1 − d)·live
