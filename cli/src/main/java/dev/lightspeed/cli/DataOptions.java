@@ -42,7 +42,7 @@ final class DataOptions {
                 .desc("CIFAR-100's 100 fine or 20 coarse classes (default fine)").build());
         options.addOption(Option.builder().longOpt("image-size").hasArg().argName("N")
                 .desc("side in pixels image folders are brought to: shorter side resized, centre cropped (default:"
-                        + " the recipe's or the model's image size; decoded images are cached in "
+                        + " the recipe's or the model's image size; decoded images are cached in"
                         + " --cache-dir)").build());
         options.addOption(Option.builder().longOpt("cache-dir").hasArg().argName("DIR")
                 .desc("where decoded image folders are cached, keyed by their files and the image size (default "

@@ -5,7 +5,6 @@ import dev.lightspeed.models.Checkpoint;
 import dev.lightspeed.models.EvalBatch;
 import dev.lightspeed.models.ImageGeometry;
 import dev.lightspeed.models.ModelFit;
-import dev.lightspeed.data.ImageSplit;
 import dev.lightspeed.infer.EvalSettings;
 import dev.lightspeed.infer.Evaluator;
 import dev.lightspeed.infer.ExecutionProvider;
@@ -27,7 +26,6 @@ import org.apache.commons.cli.Options;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
@@ -46,8 +44,8 @@ final class EvalCommand implements Command {
 
     @Override
     public String usage() {
-        return "--model FILE [--data DIR] [--provider cpu|cuda|tensorrt] [--batch-size N] [--tta] [--json]"
-                + " [--profile-out FILE]";
+        return "(--model FILE [--provider cpu|cuda|tensorrt] | --checkpoint FILE [--weights live|ema]) [--data DIR]"
+                + " [--batch-size N] [--tta] [--json] [--profile-out FILE]";
     }
 
     @Override
@@ -83,6 +81,10 @@ final class EvalCommand implements Command {
     public int run(CommandLine line, PrintStream out) throws Exception {
         if (line.hasOption("checkpoint")) {
             return runCheckpoint(line, out);
+        }
+        if (line.hasOption("weights")) {
+            throw new InputError("--weights chooses among a checkpoint's weights; an ONNX model holds the ones it was"
+                    + " exported with, so drop --weights or evaluate the --checkpoint");
         }
         Path model = modelPath(line);
         SessionSettings session = sessionSettings(line);

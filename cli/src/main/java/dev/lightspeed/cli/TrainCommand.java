@@ -200,7 +200,7 @@ final class TrainCommand implements Command {
                     Path onnx = perRun(Path.of(line.getOptionValue("export")), runs, r);
                     // The moving average, when the recipe kept one, as export and eval choose by default.
                     Checkpoint trained = Checkpoint.load(result.output().model());
-                    ExportResult exported = ModelExport.write(trained.withWeights(trained.defaultWeights()), onnx,
+                    ExportResult exported = ModelExport.write(trained.withDefaultWeights(), onnx,
                             ExportOptions.defaults().withPrecision(exportPrecision)
                                     .withTta(line.hasOption("export-tta")).withProducerVersion(Version.current()),
                             data::train, OptionalInt.empty());

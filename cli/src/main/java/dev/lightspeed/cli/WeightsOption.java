@@ -5,7 +5,7 @@ import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 
-/** {@code --weights live|ema}: which of a checkpoint's stored weights export and eval use. */
+/** {@code --weights live|ema}: which of a checkpoint's stored weights export and {@code eval --checkpoint} use. */
 final class WeightsOption {
 
     private WeightsOption() {
@@ -17,10 +17,10 @@ final class WeightsOption {
                         + " run kept one)").build());
     }
 
-    /** The checkpoint with the weights the flag asks for (its {@link Checkpoint#defaultWeights} without it). */
+    /** The checkpoint with the weights the flag asks for (its {@link Checkpoint#withDefaultWeights} without it). */
     static Checkpoint choose(CommandLine line, Checkpoint checkpoint) {
-        Checkpoint.Weights weights = line.hasOption("weights") ? Checkpoint.Weights.parse(line.getOptionValue("weights"))
-                : checkpoint.defaultWeights();
-        return checkpoint.withWeights(weights);
+        return line.hasOption("weights")
+                ? checkpoint.withWeights(Checkpoint.Weights.parse(line.getOptionValue("weights")))
+                : checkpoint.withDefaultWeights();
     }
 }

@@ -99,6 +99,11 @@ class EvalCommandTest {
     }
 
     @Test
+    void weightsFlagOnAnOnnxModelIsUsageError() {
+        assertUsageError(eval(plainModel, "--weights", "ema"), "drop --weights or evaluate the --checkpoint");
+    }
+
+    @Test
     void missingModelIsUsageError() {
         assertUsageError(eval(folder.resolve("absent.onnx")), "does not exist");
         assertUsageError(run("eval", "--data", data.toString()), "--model FILE is required");

@@ -80,6 +80,11 @@ public record Checkpoint(
         return hasAverage() ? Weights.EMA : Weights.LIVE;
     }
 
+    /** This checkpoint with its {@link #defaultWeights}, what export and eval use unless told otherwise. */
+    public Checkpoint withDefaultWeights() {
+        return withWeights(defaultWeights());
+    }
+
     /**
      * This checkpoint with {@code weights} as its {@link #tensors()}, so that exporters and scorers need not know
      * about averages. Refuses {@link Weights#EMA} on a checkpoint without an average.
