@@ -24,9 +24,6 @@ public final class Cifar10 {
 
     private static final int IMAGE_SIZE = 32;
     private static final int CHANNELS = 3;
-    private static final int IMAGE_BYTES = CHANNELS * IMAGE_SIZE * IMAGE_SIZE;
-    /** One label byte followed by the image, CHW. */
-    static final int RECORD_BYTES = 1 + IMAGE_BYTES;
 
     /** Classes in label order, image shape, and the training-set statistics used by the speedrun references. */
     public static final DatasetInfo INFO = new DatasetInfo("cifar10",
@@ -44,6 +41,10 @@ public final class Cifar10 {
     /** The folder the official archive extracts to; accepted inside the folder the user points at. */
     public static final String ARCHIVE_FOLDER = "cifar-10-batches-bin";
 
+    private static final RecordFormat RECORDS = new RecordFormat("CIFAR-10", "CIFAR-10 batch",
+            List.of(new RecordFormat.LabelByte("label", INFO.numClasses())), CHANNELS, IMAGE_SIZE);
+    /** One label byte followed by the image, CHW. */
+    static final int RECORD_BYTES = RECORDS.recordBytes();
     public static final int RECORDS_PER_FILE = 10_000;
     public static final long FILE_BYTES = (long) RECORDS_PER_FILE * RECORD_BYTES;
 
@@ -61,8 +62,6 @@ public final class Cifar10 {
             URI.create("https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz"), "c32a1d4ab5d03f1284b67883e8d87530",
             ALL_FILES, Set.of(META_FILE), EXPECTED_MD5, FILE_LIST);
 
-    private static final RecordFormat RECORDS = new RecordFormat("CIFAR-10", "CIFAR-10 batch",
-            List.of(new RecordFormat.LabelByte("label", INFO.numClasses())), CHANNELS, IMAGE_SIZE);
     private static final OfficialFolder FOLDER = new OfficialFolder("CIFAR-10", ALL_FILES, ARCHIVE_FOLDER, FILE_LIST);
 
     private Cifar10() {
