@@ -1,5 +1,6 @@
 package dev.lightspeed.cli;
 
+import dev.lightspeed.data.DatasetKind;
 import dev.lightspeed.models.InputError;
 import dev.lightspeed.models.Presets;
 import dev.lightspeed.models.Recipe;
@@ -11,6 +12,8 @@ import org.apache.commons.cli.Options;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /** The flags that choose a recipe (--preset or --recipe) and change its hyperparameters (--set), as train and sweep take them. */
 final class RecipeOptions {
@@ -18,10 +21,17 @@ final class RecipeOptions {
     private RecipeOptions() {
     }
 
+    /** "airbench94 on cifar10, …", from the one place that maps a dataset to its preset. */
+    private static String defaultsByDataset() {
+        return Stream.of(DatasetKind.values())
+                .map(kind -> DataOptions.defaultPreset(kind) + " on " + kind.optionValue())
+                .collect(Collectors.joining(", "));
+    }
+
     static void add(Options o) {
         o.addOption(Option.builder().longOpt("preset").hasArg().argName("NAME")
-                .desc("training recipe (" + String.join(", ", Presets.names()) + "; default " + Presets.DEFAULT
-                        + " on cifar10, airbench-cifar100 on cifar100, airbench-folder64 on image folders)").build());
+                .desc("training recipe (" + String.join(", ", Presets.names()) + "; default " + defaultsByDataset()
+                        + ")").build());
         o.addOption(Option.builder().longOpt("recipe").hasArg().argName("FILE")
                 .desc("training recipe from a JSON file: every field, or \"" + RecipeJson.BASE
                         + "\": PRESET and the fields to change (instead of --preset)").build());
