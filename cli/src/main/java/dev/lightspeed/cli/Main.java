@@ -74,7 +74,7 @@ public final class Main {
         try {
             return command.run(line, out);
         } catch (InputError e) {
-            err.println("lightspeed " + command.name() + ": " + e.getMessage());
+            err.println("lightspeed " + command.name() + ": " + worded(e, options));
             if (verbose) {
                 e.printStackTrace(err);
             }
@@ -87,6 +87,16 @@ public final class Main {
             }
             return FAILED;
         }
+    }
+
+    /**
+     * A library error in the command line's words: where it names the parameter at fault and the command sets that
+     * parameter with a flag of the same name, the message begins with the flag instead ({@code --batch-size 60000
+     * is larger ...}).
+     */
+    static String worded(InputError error, Options options) {
+        String message = error.getMessage();
+        return error.parameter().filter(options::hasLongOption).map(p -> "--" + message).orElse(message);
     }
 
     private void printOverview(PrintStream out) {
