@@ -1,6 +1,7 @@
 package dev.lightspeed.cli;
 
 import dev.lightspeed.models.InputError;
+import dev.lightspeed.models.RunInterrupted;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.DefaultParser;
 import org.apache.commons.cli.HelpFormatter;
@@ -19,7 +20,9 @@ import java.util.Map;
 public final class Main {
 
     public static final int OK = 0;
+    /** A run that failed: it diverged, ran out of memory, or a native library failed. */
     public static final int FAILED = 1;
+    /** Bad input: nothing was written. */
     public static final int USAGE = 2;
     /** Conventional status of a process stopped by SIGINT. */
     public static final int INTERRUPTED = 130;
@@ -79,6 +82,16 @@ public final class Main {
                 e.printStackTrace(err);
             }
             return USAGE;
+        } catch (RunInterrupted e) {
+            err.println("lightspeed " + command.name() + ": " + e.getMessage());
+            return INTERRUPTED;
+        } catch (CommandFailed e) {
+            err.println("lightspeed " + command.name() + ": " + e.getMessage());
+            return FAILED;
+        } catch (OutOfMemoryError e) {
+            err.println("lightspeed " + command.name() + ": failed: out of Java heap memory (" + e.getMessage()
+                    + "); give the JVM more with LIGHTSPEED_JAVA_OPTS=-Xmx..., or use smaller batches");
+            return FAILED;
         } catch (Exception e) {
             err.println("lightspeed " + command.name() + ": failed: " + e
                     + (verbose ? "" : " (run with --verbose for details)"));

@@ -28,4 +28,22 @@ final class OutputPaths {
         }
         return file;
     }
+
+    /**
+     * Refuses a folder that cannot be made or written: a path that is a file, or whose nearest existing folder is
+     * not writable. Nothing is created; the folder is made when the work starts writing.
+     */
+    static Path requireWritableFolder(String flag, Path folder) {
+        if (Files.exists(folder) && !Files.isDirectory(folder)) {
+            throw new InputError(flag + " " + folder + " is a file; name a folder");
+        }
+        Path existing = folder.toAbsolutePath();
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == null || !Files.isDirectory(existing) || !Files.isWritable(existing)) {
+            throw new InputError("cannot write " + flag + " " + folder + ": " + existing + " is not a writable folder");
+        }
+        return folder;
+    }
 }

@@ -2,21 +2,25 @@ package dev.lightspeed.cli;
 
 import dev.lightspeed.data.Dataset;
 import dev.lightspeed.data.Holdout;
-import dev.lightspeed.models.InputError;
-import dev.lightspeed.models.Recipe;
-import dev.lightspeed.models.run.RunFiles;
+import dev.lightspeed.models.RunInterrupted;
+import dev.lightspeed.models.run.ResumeState;
+import dev.lightspeed.models.run.RunFolder;
 import dev.lightspeed.study.Axis;
 import dev.lightspeed.study.PlannedRun;
 import dev.lightspeed.study.Shard;
+import dev.lightspeed.study.Sweep;
 import dev.lightspeed.study.SweepSpec;
 import dev.lightspeed.train.ComputeDevice;
 import dev.lightspeed.train.ProfileSteps;
-import dev.lightspeed.train.Trainer;
+import dev.lightspeed.train.RunResult;
+import dev.lightspeed.train.TraceRequest;
+import dev.lightspeed.train.Training;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -81,7 +85,7 @@ final class SweepCommand implements Command {
                 .desc("check everything, list the runs this shard would do, and write nothing").build());
         DeviceOptions.add(o);
         o.addOption(ProfileOptions.steps("trace each run's steps FIRST-LAST (counted from 1 over the run) into "
-                + RunFiles.PROFILE + " in its folder: libtorch's operators inside spans for each step and phase"
+                + RunFolder.TRACE_FILE + " in its folder: libtorch's operators inside spans for each step and phase"
                 + " (open it in ui.perfetto.dev; lightspeed profile tables its operators)"));
         return o;
     }
@@ -97,7 +101,7 @@ final class SweepCommand implements Command {
         SweepSpec spec = SweepSpec.of(RecipeOptions.chosen(line, DataOptions.defaultPreset(DataOptions.kind(line))),
                 RecipeOptions.assignments(line), axes,
                 Arguments.intValue(line, "repeats", 1, 1), seed, holdout);
-        List<PlannedRun> runs = spec.plan();
+        Sweep sweep = Sweep.of(spec);
         Shard shard = Shard.resolve(line.getOptionValue("shard"),
                 line.hasOption("shards") ? Arguments.intValue(line, "shards", 1, 1) : null, environment);
         ComputeDevice device = DeviceOptions.device(line);
@@ -110,41 +114,95 @@ final class SweepCommand implements Command {
         Dataset data = DataOptions.load(line, out, spec.base().architecture().imageSize())
                 .holdOut(new Holdout(holdout, seed));
         int evalBatch = DeviceOptions.evalBatch(line, data.info().geometry().size());
-        for (PlannedRun run : runs) {
-            try {
-                Recipe fitted = Trainer.fit(run.recipe(), data);
-                if (traceSteps != null) {
-                    traceSteps.requireWithin(fitted.epochs() * fitted.stepsPerEpoch(data.train().count()), 1);
-                }
-            } catch (InputError e) {
-                throw new InputError("at the point " + run.describePoint() + ": " + e.getMessage());
+        sweep.check(run -> {
+            Training training = Training.of(run.recipe(), data);
+            if (traceSteps != null) {
+                traceSteps.requireWithin(training.recipe().epochs() * training.stepsPerEpoch(), 1);
             }
-        }
-        long mine = runs.stream().filter(r -> shard.runs(r.index())).count();
+        });
+        List<PlannedRun> runs = sweep.runs();
+        List<PlannedRun> mine = sweep.runsIn(shard);
         out.println("lightspeed sweep: " + runs.size() + " runs (" + runs.size() / spec.repeats() + " points × "
-                + spec.repeats() + (spec.repeats() == 1 ? " repeat" : " repeats") + "), " + mine + " in shard " + shard
-                + ", " + (holdout == 0 ? "no held-out images" : holdout + " training images held out for validation")
-                + ", on " + device + ", " + threads + " threads → " + folder);
+                + spec.repeats() + (spec.repeats() == 1 ? " repeat" : " repeats") + "), " + mine.size()
+                + " in shard " + shard + ", " + (holdout == 0 ? "no held-out images"
+                : holdout + " training images held out for validation") + ", on " + device + ", " + threads
+                + " threads → " + folder);
         if (line.hasOption("dry-run")) {
-            runs.stream().filter(r -> shard.runs(r.index())).forEach(r -> out.println("  " + r.folder()));
+            mine.forEach(r -> out.println("  " + r.folder()));
             return Main.OK;
         }
-        spec.claim(folder);
-        SweepRunner.Outcome outcome;
+        Sweep.Outcome outcome;
         try (Interruption interruption = Interruption.install()) {
             if (traceSteps != null) {
                 ProfileOptions.noteUnavailable(out);
             }
-            outcome = new SweepRunner(device, evalBatch, false, traceSteps, out, interruption::requested)
-                    .run(runs, shard, data, folder, (d, recipe) -> {
-                        TrainingTable table = new TrainingTable(out, d.hasValidation(), recipe.averagesWeights());
-                        table.header();
-                        return table;
-                    });
+            Sweep.RunTrainer trainer = (run, runFolder, resume) -> {
+                Training training = Training.of(run.recipe(), data).withSeed(run.seed()).withDevice(device)
+                        .withEvalBatch(evalBatch).withStopRequest(interruption::requested);
+                TrainingTable table = new TrainingTable(out, data.hasValidation(),
+                        training.recipe().averagesWeights());
+                table.header();
+                TraceRequest trace = trace(runFolder, training, traceSteps);
+                RunResult result = resume ? training.withTrace(trace).withListener(table).resume(runFolder)
+                        : training.withTrace(trace).withListener(table).start(runFolder);
+                if (result.diverged()) {
+                    out.println("diverged: " + result.divergence() + "; recorded, going on to the next run");
+                } else {
+                    out.println(TrainCommand.finalLine(result.summary()));
+                    if (trace != null && Files.isRegularFile(trace.file())) {
+                        out.println(ProfileOptions.written(trace.file()));
+                    }
+                }
+                return result.summary();
+            };
+            outcome = sweep.run(folder, shard, trainer, new Progress(runs.size(), shard, out));
+        } catch (RunInterrupted e) {
+            throw new RunInterrupted(e.getMessage() + "; rerun the same command to continue the sweep",
+                    e.epochsSaved());
         }
         out.println();
         out.println("shard " + shard + " done: " + outcome.trained() + " trained, " + outcome.resumed() + " continued, "
-                + outcome.skipped() + " finished before; see the results with: lightspeed report " + folder);
+                + outcome.skipped() + " finished before" + (outcome.diverged() > 0 ? ", " + outcome.diverged()
+                + " diverged" : "") + "; see the results with: lightspeed report " + folder);
         return Main.OK;
+    }
+
+    /**
+     * The trace a run writes into its folder, or null: none asked for, or a continued run that already wrote its
+     * trace or has trained past the window.
+     */
+    private static TraceRequest trace(RunFolder folder, Training training, ProfileSteps steps) {
+        if (steps == null || Files.exists(folder.trace())) {
+            return null;
+        }
+        int savedEpochs = folder.resumeState().map(ResumeState::epoch).orElse(0);
+        int nextStep = savedEpochs * training.stepsPerEpoch() + 1;
+        return steps.last() < nextStep ? null : new TraceRequest(folder.trace(), steps);
+    }
+
+    /** Titles each run of the shard as it starts or is skipped. */
+    private record Progress(int total, Shard shard, PrintStream out) implements Sweep.Listener {
+
+        private String title(PlannedRun run, int position, int of) {
+            return "run " + (run.index() + 1) + "/" + total + " (" + position + " of " + of + " in shard " + shard
+                    + "): " + run.describePoint() + ", seed " + run.seed();
+        }
+
+        @Override
+        public void skipped(PlannedRun run, int position, int of) {
+            out.println(title(run, position, of) + ": ended before, skipped");
+        }
+
+        @Override
+        public void starting(PlannedRun run, int position, int of, boolean resuming) {
+            out.println();
+            out.println(title(run, position, of) + (resuming ? ", continuing from its last complete epoch" : ""));
+        }
+
+        @Override
+        public void restarting(PlannedRun run, RunFolder folder) {
+            out.println("note: " + folder + " trained every epoch but has no summary; training it again from the"
+                    + " start");
+        }
     }
 }

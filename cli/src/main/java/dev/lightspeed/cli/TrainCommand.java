@@ -1,6 +1,5 @@
 package dev.lightspeed.cli;
 
-import dev.lightspeed.models.run.RunFiles;
 import dev.lightspeed.data.Dataset;
 import dev.lightspeed.data.Holdout;
 import dev.lightspeed.export.ExportOptions;
@@ -9,21 +8,20 @@ import dev.lightspeed.export.Precision;
 import dev.lightspeed.models.ArchitectureSpec;
 import dev.lightspeed.models.Checkpoint;
 import dev.lightspeed.models.ImageGeometry;
-import dev.lightspeed.models.EvalBatch;
 import dev.lightspeed.models.InputError;
 import dev.lightspeed.models.Presets;
 import dev.lightspeed.models.Recipe;
 import dev.lightspeed.models.RecipeJson;
-import dev.lightspeed.models.SafeTensors;
+import dev.lightspeed.models.RunInterrupted;
+import dev.lightspeed.models.run.ResumeState;
+import dev.lightspeed.models.run.RunFolder;
 import dev.lightspeed.train.ComputeDevice;
 import dev.lightspeed.train.ProfileSteps;
-import dev.lightspeed.train.RunOutput;
 import dev.lightspeed.models.run.RunSummary;
 import dev.lightspeed.study.Stats;
-import dev.lightspeed.train.Threads;
 import dev.lightspeed.train.TraceRequest;
-import dev.lightspeed.train.TrainConfig;
-import dev.lightspeed.train.Trainer;
+import dev.lightspeed.train.RunResult;
+import dev.lightspeed.train.Training;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
@@ -105,28 +103,30 @@ final class TrainCommand implements Command {
         }
         Path outRoot = line.hasOption("out") ? Path.of(line.getOptionValue("out"))
                 : Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        RunFolder resumed = null;
         int trainedEpochs = 0;
         if (resume) {
-            Path state = outRoot.resolve(RunFiles.RESUME);
-            if (!Files.isRegularFile(state)) {
-                throw new InputError("nothing to resume in " + outRoot + " (no " + RunFiles.RESUME
-                        + "); start a new run without --resume");
+            if (!Files.isDirectory(outRoot)) {
+                throw new InputError("nothing to resume in " + outRoot + " (no such folder); start a new run without"
+                        + " --resume");
             }
-            SafeTensors.Contents saved = SafeTensors.read(state);
-            Checkpoint checkpoint = Checkpoint.fromContents(state, saved.metadata(), saved.tensors());
-            refuseChanges(line, recipe, seed, checkpoint, outRoot);
-            Holdout savedHoldout = RunOutput.savedHoldout(saved.metadata());
-            if (line.hasOption("holdout") && holdout.count() != savedHoldout.count()) {
-                throw changed(outRoot, "--holdout " + holdout.count(), "holdout " + savedHoldout.count(), "");
+            resumed = RunFolder.open(outRoot);
+            ResumeState saved = resumed.resumeState().orElseThrow(() -> new InputError("nothing to resume in "
+                    + outRoot + " (it holds no saved epoch); start a new run without --resume"));
+            refuseChanges(line, recipe, seed, saved.checkpoint(), outRoot);
+            if (line.hasOption("holdout") && holdout.count() != saved.holdout()) {
+                throw changed(outRoot, "--holdout " + holdout.count(), "holdout " + saved.holdout(), "");
             }
-            recipe = checkpoint.recipe();
-            seed = checkpoint.seed();
-            holdout = savedHoldout;
-            if (checkpoint.epoch() >= recipe.epochs()) {
-                throw new InputError("the run in " + outRoot + " already finished all " + recipe.epochs()
+            if (saved.complete()) {
+                throw new InputError("the run in " + outRoot + " already finished all " + saved.recipe().epochs()
                         + " epochs; nothing to resume");
             }
-            trainedEpochs = checkpoint.epoch();
+            recipe = saved.recipe();
+            seed = saved.seed();
+            holdout = saved.holdout() == 0 ? Holdout.NONE : new Holdout(saved.holdout(), saved.holdoutSeed());
+            trainedEpochs = saved.epoch();
+        } else {
+            OutputPaths.requireWritableFolder("--out", outRoot);
         }
         Precision exportPrecision = line.hasOption("export-precision")
                 ? Precision.parse(line.getOptionValue("export-precision")) : Precision.FP32;
@@ -142,64 +142,63 @@ final class TrainCommand implements Command {
         int threads = DeviceOptions.configureThreads(line);
 
         Dataset data = DataOptions.load(line, out, recipe.architecture().imageSize()).holdOut(holdout);
-        Recipe requested = recipe;
-        recipe = Trainer.fit(recipe, data);
-        if (!recipe.architecture().equals(requested.architecture())) {
+        Training training = Training.of(recipe, data).withDevice(device)
+                .withEvalBatch(DeviceOptions.evalBatch(line, data.info().imageSize()))
+                .withExactPhaseTimes(line.hasOption("profile"));
+        if (!training.recipe().architecture().equals(recipe.architecture())) {
             out.println("network fitted to " + data.info().name() + ": " + data.info().imageShape() + " images, "
                     + data.info().numClasses() + " classes");
         }
-        int evalBatch = DeviceOptions.evalBatch(line, recipe.architecture().imageSize());
         ProfileSteps traceSteps = null;
         if (traceFile != null) {
-            int stepsPerEpoch = recipe.stepsPerEpoch(data.train().count());
-            int nextStep = trainedEpochs * stepsPerEpoch + 1;
-            traceSteps = requestedSteps != null ? requestedSteps
-                    : ProfileSteps.defaultFor(recipe.epochs() * stepsPerEpoch, nextStep);
-            traceSteps.requireWithin(recipe.epochs() * stepsPerEpoch, nextStep);
+            int totalSteps = training.recipe().epochs() * training.stepsPerEpoch();
+            int nextStep = trainedEpochs * training.stepsPerEpoch() + 1;
+            traceSteps = requestedSteps != null ? requestedSteps : ProfileSteps.defaultFor(totalSteps, nextStep);
+            traceSteps.requireWithin(totalSteps, nextStep);
             ProfileOptions.noteUnavailable(out);
         }
-        // Output folders last: a run refused for bad input leaves nothing behind.
-        List<RunOutput> outputs = new ArrayList<>();
-        for (int r = 0; r < runs; r++) {
-            outputs.add(RunOutput.prepare(runs == 1 ? outRoot : outRoot.resolve("run-" + (r + 1))));
-        }
 
-        TrainingTable table = new TrainingTable(out, data.hasValidation(), recipe.averagesWeights());
-        out.println("lightspeed train: " + recipe.preset() + " on " + device + ", " + threads + " threads, "
-                + runs + (runs == 1 ? " run" : " runs") + " → " + outRoot);
+        TrainingTable table = new TrainingTable(out, data.hasValidation(), training.recipe().averagesWeights());
+        out.println("lightspeed train: " + training.recipe().preset() + " on " + device + ", " + threads
+                + " threads, " + runs + (runs == 1 ? " run" : " runs") + " → " + outRoot);
         List<Double> accuracies = new ArrayList<>();
+        List<String> divergences = new ArrayList<>();
         try (Interruption interruption = Interruption.install()) {
             for (int r = 0; r < runs; r++) {
                 long runSeed = seed + r;
                 TraceRequest trace = traceFile == null ? null
                         : new TraceRequest(perRun(traceFile, runs, r), traceSteps);
-                TrainConfig config = new TrainConfig(recipe, runSeed, device, resume, evalBatch,
-                        line.hasOption("profile"), trace);
-                long start = System.nanoTime();
                 if (runs > 1) {
                     out.println();
                     out.println("run " + (r + 1) + "/" + runs + " (seed " + runSeed + ")");
                 }
                 table.header();
-                Trainer.Result result;
+                Training run = training.withSeed(runSeed).withTrace(trace).withListener(table)
+                        .withStopRequest(interruption::requested);
+                RunResult result;
                 try {
-                    result = new Trainer(config, table, interruption::requested).run(data, outputs.get(r));
-                } catch (RuntimeException e) {
-                    outputs.forEach(RunOutput::discardIfEmpty);
-                    throw e;
+                    result = resumed != null ? run.resume(resumed)
+                            : run.start(RunFolder.create(runs == 1 ? outRoot : outRoot.resolve("run-" + (r + 1))));
+                } catch (RunInterrupted e) {
+                    throw new RunInterrupted(e.getMessage() + (e.epochsSaved() > 0
+                            ? " (continue with --resume --out " + (runs == 1 ? outRoot : outRoot.resolve("run-"
+                            + (r + 1))) + ")" : ""), e.epochsSaved());
                 }
-                double wall = (System.nanoTime() - start) / 1e9;
-                RunSummary summary = result.summary(config, wall);
-                outputs.get(r).writeSummary(summary);
-                out.println(finalLine(summary));
+                if (result.diverged()) {
+                    String line1 = "run " + (r + 1) + " (seed " + runSeed + ") diverged: " + result.divergence();
+                    out.println(line1 + "; recorded in " + result.folder());
+                    divergences.add(line1);
+                    continue;
+                }
+                out.println(finalLine(result.summary()));
                 if (trace != null) {
                     out.println(ProfileOptions.written(trace.file()));
                 }
-                accuracies.add(result.ttaTestAcc());
+                accuracies.add(result.summary().ttaTestAcc());
                 if (line.hasOption("export")) {
                     Path onnx = perRun(Path.of(line.getOptionValue("export")), runs, r);
                     // The moving average, when the recipe kept one, as export and eval choose by default.
-                    Checkpoint trained = Checkpoint.load(result.output().model());
+                    Checkpoint trained = Checkpoint.load(result.checkpoint());
                     ExportResult exported = ModelExport.write(trained.withDefaultWeights(), onnx,
                             ExportOptions.defaults().withPrecision(exportPrecision)
                                     .withTta(line.hasOption("export-tta")).withProducerVersion(Version.current()),
@@ -208,8 +207,12 @@ final class TrainCommand implements Command {
                 }
             }
         }
-        if (runs > 1) {
+        if (runs > 1 && !accuracies.isEmpty()) {
             out.println(describe(accuracies));
+        }
+        if (!divergences.isEmpty()) {
+            throw new CommandFailed((runs > 1 ? divergences.size() + " of " + runs + " runs diverged; first: " : "")
+                    + divergences.get(0) + "; try a smaller --lr-scale");
         }
         return Main.OK;
     }

@@ -1,6 +1,7 @@
 package dev.lightspeed.cli;
 
 import dev.lightspeed.models.run.EpochMetrics;
+import dev.lightspeed.models.run.SplitScores;
 import dev.lightspeed.train.TrainingListener;
 
 import java.io.PrintStream;
@@ -43,20 +44,22 @@ final class TrainingTable implements TrainingListener {
             bar.finish();
             bar = null;
         }
-        List<String> cells = new ArrayList<>(List.of(Integer.toString(m.epoch()), fixed(m.trainLoss()),
-                fixed(m.trainAcc())));
+        List<String> cells = new ArrayList<>(List.of(Integer.toString(m.epoch()), fixed(m.training().loss()),
+                fixed(m.training().accuracy())));
+        SplitScores val = m.validation();
+        SplitScores test = m.test();
         if (validation) {
-            cells.addAll(List.of(fixed(m.valLoss()), fixed(m.valAcc())));
+            cells.addAll(List.of(fixed(val.loss()), fixed(val.accuracy())));
         }
-        cells.addAll(List.of(fixed(m.testLoss()), fixed(m.testAcc())));
+        cells.addAll(List.of(fixed(test.loss()), fixed(test.accuracy())));
         if (validation) {
-            cells.add(fixed(m.ttaValAcc()));
+            cells.add(fixed(val.ttaAccuracy()));
         }
-        cells.add(fixed(m.ttaTestAcc()));
+        cells.add(fixed(test.ttaAccuracy()));
         if (average) {
-            cells.addAll(List.of(fixed(m.emaTestAcc()), fixed(m.ttaEmaTestAcc())));
+            cells.addAll(List.of(fixed(test.emaAccuracy()), fixed(test.ttaEmaAccuracy())));
         }
-        cells.add(String.format("%.2f", m.totalTimeSeconds()));
+        cells.add(String.format("%.2f", m.times().totalSeconds()));
         print(cells);
         out.flush();
     }

@@ -4,7 +4,7 @@ import dev.lightspeed.cli.CommandLineRun.Outcome;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.lightspeed.models.run.RunFiles;
+import dev.lightspeed.models.run.RunFolder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -72,7 +72,7 @@ class ImageFolderCommandsTest {
                 "--recipe", narrowRecipe(dir, 4, 30).toString(), "--out", run.toString(), "--export", onnx.toString());
         assertEquals(Main.OK, trained.status(), trained.err());
         assertTrue(trained.out().contains("network fitted to colours: 3×16×16 images, 3 classes"), trained.out());
-        JsonNode summary = new ObjectMapper().readTree(run.resolve(RunFiles.SUMMARY).toFile());
+        JsonNode summary = new ObjectMapper().readTree(run.resolve("summary.json").toFile());
         assertEquals("colours", summary.get("dataset").asText());
         assertTrue(summary.get("tta_test_acc").asDouble() > 0.6, "colours are easy: " + summary);
 
@@ -80,7 +80,7 @@ class ImageFolderCommandsTest {
         assertEquals(Main.OK, evaluated.status(), evaluated.err());
         assertTrue(evaluated.out().contains("owl"), evaluated.out());
 
-        Outcome checkpointEval = run("eval", "--checkpoint", run.resolve(RunFiles.MODEL).toString(), "--data",
+        Outcome checkpointEval = run("eval", "--checkpoint", RunFolder.open(run).model().toString(), "--data",
                 data.toString(), "--cache-dir", cache);
         assertEquals(Main.OK, checkpointEval.status(), checkpointEval.err());
 
@@ -122,7 +122,7 @@ class ImageFolderCommandsTest {
                 dir.resolve("cache").toString(), "--recipe", narrowRecipe(dir, 2, 500).toString(), "--out",
                 run.toString());
         assertEquals(Main.OK, trained.status(), trained.err());
-        JsonNode summary = new ObjectMapper().readTree(run.resolve(RunFiles.SUMMARY).toFile());
+        JsonNode summary = new ObjectMapper().readTree(run.resolve("summary.json").toFile());
         // Ten classes: chance is 10 %.
         assertTrue(summary.get("test_acc").asDouble() > 0.3, "a short run should learn well above chance: " + summary);
     }

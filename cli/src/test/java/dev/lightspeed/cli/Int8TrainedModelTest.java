@@ -1,6 +1,6 @@
 package dev.lightspeed.cli;
 
-import dev.lightspeed.models.run.RunFiles;
+import dev.lightspeed.models.run.RunFolder;
 import dev.lightspeed.data.Cifar10;
 import dev.lightspeed.data.Dataset;
 import dev.lightspeed.data.ImageSplit;
@@ -17,11 +17,9 @@ import dev.lightspeed.models.Presets;
 import dev.lightspeed.models.Recipe;
 import dev.lightspeed.models.report.EvalReport;
 import dev.lightspeed.train.ComputeDevice;
-import dev.lightspeed.train.RunOutput;
+import dev.lightspeed.train.RunResult;
 import dev.lightspeed.train.Threads;
-import dev.lightspeed.train.TrainConfig;
-import dev.lightspeed.train.Trainer;
-import dev.lightspeed.train.TrainingListener;
+import dev.lightspeed.train.Training;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -57,9 +55,9 @@ class Int8TrainedModelTest {
                 .with("whitening-samples", "500").with("whiten-bias-epochs", "1");
         ComputeDevice fp32 = ComputeDevice.resolve("cpu", "fp32");
         Path run = dir.resolve("run");
-        new Trainer(new TrainConfig(recipe, 7, fp32, false, 250, false), new TrainingListener() { }, () -> false)
-                .run(data, RunOutput.prepare(run));
-        Checkpoint checkpoint = Checkpoint.load(run.resolve(RunFiles.MODEL));
+        RunResult trained = Training.of(recipe, data).withSeed(7).withDevice(fp32).withEvalBatch(250)
+                .start(RunFolder.create(run));
+        Checkpoint checkpoint = Checkpoint.load(trained.checkpoint());
 
         ExportOptions options = ExportOptions.defaults();
         ExportResult floatModel = ModelExport.write(checkpoint, dir.resolve("fp32.onnx"), options, data::train,

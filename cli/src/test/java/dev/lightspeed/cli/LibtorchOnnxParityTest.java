@@ -1,6 +1,6 @@
 package dev.lightspeed.cli;
 
-import dev.lightspeed.models.run.RunFiles;
+import dev.lightspeed.models.run.RunFolder;
 import dev.lightspeed.data.Cifar10;
 import dev.lightspeed.data.Dataset;
 import dev.lightspeed.data.ImageSplit;
@@ -20,12 +20,9 @@ import dev.lightspeed.train.ComputeDevice;
 import dev.lightspeed.train.DeviceImages;
 import dev.lightspeed.train.Evaluation;
 import dev.lightspeed.train.Network;
-import dev.lightspeed.train.RunOutput;
 import dev.lightspeed.train.SyntheticData;
 import dev.lightspeed.train.Threads;
-import dev.lightspeed.train.TrainConfig;
-import dev.lightspeed.train.Trainer;
-import dev.lightspeed.train.TrainingListener;
+import dev.lightspeed.train.Training;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.junit.jupiter.api.BeforeAll;
@@ -66,9 +63,8 @@ class LibtorchOnnxParityTest {
         Dataset data = SyntheticData.dataset(SyntheticData.randomSplit(300, 1),
                 SyntheticData.randomSplit(100, 2));
         Path run = dir.resolve("run");
-        new Trainer(new TrainConfig(recipe, 3, FP32, false, 100, false), new TrainingListener() { }, () -> false)
-                .run(data, RunOutput.prepare(run));
-        checkpoint = Checkpoint.load(run.resolve(RunFiles.MODEL));
+        checkpoint = Checkpoint.load(Training.of(recipe, data).withSeed(3).withDevice(FP32).withEvalBatch(100)
+                .start(RunFolder.create(run)).checkpoint());
         plainModel = OnnxExporter.export(checkpoint, dir.resolve("plain.onnx"), ExportOptions.defaults()).path();
         ttaModel = OnnxExporter.export(checkpoint, dir.resolve("tta.onnx"), ExportOptions.defaults().withTta(true))
                 .path();

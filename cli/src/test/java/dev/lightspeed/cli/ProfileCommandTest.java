@@ -6,13 +6,11 @@ import dev.lightspeed.models.trace.ChromeTrace;
 import dev.lightspeed.study.profile.OperatorTable;
 import dev.lightspeed.train.ComputeDevice;
 import dev.lightspeed.train.ProfileSteps;
-import dev.lightspeed.train.RunOutput;
+import dev.lightspeed.models.run.RunFolder;
 import dev.lightspeed.train.Threads;
 import dev.lightspeed.train.TinyRun;
 import dev.lightspeed.train.TraceRequest;
-import dev.lightspeed.train.TrainConfig;
-import dev.lightspeed.train.Trainer;
-import dev.lightspeed.train.TrainingListener;
+import dev.lightspeed.train.Training;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,11 +43,9 @@ class ProfileCommandTest {
         Threads.configure(0);
         trace = folder.resolve("trace.json");
         // Steps 1-3 of the first epoch's 4: no evaluation or checkpoint falls inside the window.
-        TrainConfig config = new TrainConfig(TinyRun.recipe().with("epochs", "1"), 3,
-                ComputeDevice.resolve("cpu", "fp32"), false, 50, false,
-                new TraceRequest(trace, new ProfileSteps(1, 3)));
-        new Trainer(config, new TrainingListener() { }, () -> false)
-                .run(TinyRun.data(), RunOutput.prepare(folder.resolve("run")));
+        Training.of(TinyRun.recipe().with("epochs", "1"), TinyRun.data()).withSeed(3)
+                .withDevice(ComputeDevice.resolve("cpu", "fp32")).withEvalBatch(50)
+                .withTrace(new TraceRequest(trace, new ProfileSteps(1, 3))).start(RunFolder.create(folder.resolve("run")));
     }
 
     @Test

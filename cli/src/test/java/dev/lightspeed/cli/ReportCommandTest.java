@@ -1,8 +1,10 @@
 package dev.lightspeed.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lightspeed.models.run.EpochMetrics;
-import dev.lightspeed.models.run.RunFiles;
+import dev.lightspeed.models.run.EpochTimes;
+import dev.lightspeed.models.run.RunFolder;
+import dev.lightspeed.models.run.SplitScores;
+import dev.lightspeed.models.run.TrainingScores;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,15 +30,12 @@ class ReportCommandTest {
 
     @Test
     void aRunFolderGetsItsFigureAndReport(@TempDir Path dir) throws Exception {
-        ObjectMapper json = new ObjectMapper();
-        StringBuilder lines = new StringBuilder();
+        RunFolder run = RunFolder.create(dir);
         for (int epoch = 1; epoch <= 3; epoch++) {
-            lines.append(json.writeValueAsString(new EpochMetrics(epoch, 2.0 / epoch, 0.3 * epoch, 2.1 / epoch,
-                    0.28 * epoch, 2.2 / epoch, 0.27 * epoch, null, null, null, null, null, 10, 12 * epoch, 400,
-                    1 << 20, Map.of())))
-                    .append('\n');
+            run.appendMetrics(new EpochMetrics(epoch, new TrainingScores(2.0 / epoch, 0.3 * epoch),
+                    SplitScores.plain(2.1 / epoch, 0.28 * epoch), SplitScores.plain(2.2 / epoch, 0.27 * epoch),
+                    new EpochTimes(10, 12 * epoch, 400, 1 << 20, Map.of())));
         }
-        Files.writeString(dir.resolve(RunFiles.METRICS), lines);
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         assertEquals(Main.OK, run(err, "report", dir.toString()), err.toString(StandardCharsets.UTF_8));
         assertTrue(Files.isRegularFile(dir.resolve("report.md")));

@@ -2,7 +2,7 @@ package dev.lightspeed.cli;
 
 import dev.lightspeed.cli.CommandLineRun.Outcome;
 
-import dev.lightspeed.models.run.RunFiles;
+import dev.lightspeed.models.run.RunFolder;
 import dev.lightspeed.models.Checkpoint;
 import dev.lightspeed.models.Recipe;
 import dev.lightspeed.models.RecipeJson;
@@ -12,6 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 import static dev.lightspeed.cli.CommandLineRun.assertUsageError;
 import static dev.lightspeed.cli.CommandLineRun.realCifar10;
@@ -102,9 +103,9 @@ class TrainCommandTest {
         Path recipeFile = Files.writeString(dir.resolve("mine.json"), "{\"base\": \"airbench94\", \"epochs\": 4}");
         Recipe saved = RecipeJson.readFile(recipeFile);
         Checkpoint random = Checkpoint.load(OnnxCommandFixtures.checkpoint(dir, "random.safetensors"));
-        Path run = Files.createDirectories(dir.resolve("run"));
-        new Checkpoint(saved.architecture(), saved, random.classes(), random.normalization(), 5, 2, 0.5, 0,
-                random.tensors()).save(run.resolve(RunFiles.RESUME));
+        Path run = dir.resolve("run");
+        RunFolder.create(run).writeCheckpoint(new Checkpoint(saved.architecture(), saved, random.classes(),
+                random.normalization(), 5, 2, 0.5, 0, random.tensors()), Map.of(), 2 * 25, 0, 0);
         Path other = Files.writeString(dir.resolve("other.json"),
                 "{\"base\": \"airbench94\", \"epochs\": 5, \"preset\": \"mine\"}");
 
@@ -140,7 +141,7 @@ class TrainCommandTest {
                 "larger than the training set");
         Path file = Files.writeString(dir.resolve("file"), "x");
         assertUsageError(run("train", "--data", data, "--out", file.resolve("run").toString()),
-                "cannot write to output folder");
+                "cannot write --out " + file.resolve("run"));
         assertUsageError(run("train", "--data", data, "--out", dir.resolve("c").toString(), "--export",
                 file.resolve("nowhere/m.onnx").toString()), "is not a writable folder");
         assertUsageError(run("train", "--data", data, "--device", "tpu"), "unknown device 'tpu'");

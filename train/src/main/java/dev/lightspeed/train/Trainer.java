@@ -2,13 +2,19 @@ package dev.lightspeed.train;
 
 import dev.lightspeed.data.Dataset;
 import dev.lightspeed.models.Checkpoint;
-import dev.lightspeed.models.InputError;
 import dev.lightspeed.models.Normalization;
 import dev.lightspeed.models.Recipe;
-import dev.lightspeed.models.SafeTensors;
+import dev.lightspeed.models.RunInterrupted;
 import dev.lightspeed.models.TensorData;
 import dev.lightspeed.models.run.EpochMetrics;
+import dev.lightspeed.models.run.EpochTimes;
+import dev.lightspeed.models.run.ResumeState;
+import dev.lightspeed.models.run.RunFolder;
+import dev.lightspeed.models.run.RunStatus;
 import dev.lightspeed.models.run.RunSummary;
+import dev.lightspeed.models.run.RunTotals;
+import dev.lightspeed.models.run.SplitScores;
+import dev.lightspeed.models.run.TrainingScores;
 import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.LongOptional;
@@ -21,91 +27,51 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 
 /**
- * One training run of a {@link Recipe}: device-resident data, the recipe's {@link Optimization}, evaluation after
- * every epoch and TTA evaluation at the end, a checkpoint after every epoch. Temporaries live in a
- * {@link PointerScope} per step and per epoch, so native memory is returned as soon as it is dead.
+ * One run of a {@link Training}: start or resume ({@link RunStart}), then epoch after epoch the training steps,
+ * the {@link EvaluationPlan} and the records in the {@link RunFolder}; at the end the summary. Temporaries live in
+ * a {@link PointerScope} per step and per epoch, so native memory is returned as soon as it is dead.
  */
-public final class Trainer {
-
-    /**
-     * The outcome of a run: the data it trained on, its rows, the final TTA accuracy on the test split, and where
-     * the checkpoint is.
-     */
-    public record Result(Dataset data, List<EpochMetrics> epochs, double ttaTestAcc, double trainSeconds,
-            RunOutput output) {
-
-        /** summary.json of this run; {@code wallSeconds} is the whole run as the caller timed it. */
-        public RunSummary summary(TrainConfig config, double wallSeconds) {
-            double images = epochs.stream().mapToDouble(e -> e.imagesPerSecond() * e.epochTrainSeconds()).sum();
-            Map<String, Double> phases = new LinkedHashMap<>();
-            epochs.forEach(e -> e.phaseSeconds().forEach((k, v) -> phases.merge(k, v, Double::sum)));
-            Recipe recipe = config.recipe();
-            EpochMetrics last = epochs.isEmpty() ? null : epochs.get(epochs.size() - 1);
-            return new RunSummary(recipe.preset(), recipe, config.seed(), data.info().name(),
-                    data.holdout().count(), data.holdout().seed(), config.device().kind(),
-                    config.device().precisionName(), torch.get_num_threads(), recipe.epochs(), recipe.ttaLevel(),
-                    last == null ? null : last.valAcc(), last == null ? null : last.ttaValAcc(),
-                    last == null ? Double.NaN : last.testAcc(), ttaTestAcc,
-                    last == null ? null : last.emaTestAcc(), last == null ? null : last.ttaEmaTestAcc(),
-                    trainSeconds, wallSeconds,
-                    trainSeconds > 0 ? images / trainSeconds : 0,
-                    epochs.stream().mapToLong(EpochMetrics::peakRssBytes).max().orElse(0), phases,
-                    output.model().toString());
-        }
-    }
+final class Trainer {
 
     /** Loss and correct predictions summed over an epoch's steps. */
     private record EpochTotals(double loss, double correct) {
     }
 
+    /** The loss stopped being finite at a step: the run ends there, as a result. */
+    private static final class Diverged extends Exception {
+        private static final long serialVersionUID = 1L;
+        private final int step;
+
+        Diverged(int step, String description) {
+            super(description, null, false, false);
+            this.step = step;
+        }
+    }
+
     /** libtorch's at::Reduction::Sum. */
     private static final long SUM_REDUCTION = 2;
 
-    private final TrainConfig config;
+    private final Training settings;
     private final Recipe recipe;
     private final ComputeDevice device;
-    private final TrainingListener listener;
-    private final BooleanSupplier stopRequested;
 
-    public Trainer(TrainConfig config, TrainingListener listener, BooleanSupplier stopRequested) {
-        this.config = config;
-        this.recipe = config.recipe();
-        this.device = config.device();
-        this.listener = listener;
-        this.stopRequested = stopRequested;
+    Trainer(Training settings) {
+        this.settings = settings;
+        this.recipe = settings.recipe();
+        this.device = settings.device();
     }
 
-    /**
-     * The recipe as it trains on {@code data}: its network fitted to the data's images and classes. Refuses, before
-     * any time is spent, images too small for the network and a batch larger than the training set.
-     */
-    public static Recipe fit(Recipe recipe, Dataset data) {
-        Recipe fitted = recipe.fittedTo(data.info());
-        int trainCount = data.train().count();
-        if (fitted.batchSize() > trainCount) {
-            throw new InputError("batch-size " + fitted.batchSize() + " is larger than the training set ("
-                    + trainCount + " images); use a batch size of at most " + trainCount);
-        }
-        int steps = fitted.epochs() * fitted.stepsPerEpoch(trainCount);
-        if (fitted.averagesWeights() && fitted.emaStartStep() >= steps) {
-            throw new InputError("ema-start-step " + fitted.emaStartStep() + " is past the run's last step (it has "
-                    + steps + " steps); start the average earlier");
-        }
-        return fitted;
-    }
-
-    public Result run(Dataset data, RunOutput output) throws IOException {
+    /** Trains from {@code saved}, or from the start when it is null. */
+    RunResult run(RunFolder folder, ResumeState saved) throws IOException {
         // Every tensor of the run (data, network, optimizer state) is freed when it returns: a sweep or --runs N
         // trains many runs in one process, and the garbage collector alone would leave earlier runs' native memory.
         try {
             try (PointerScope runScope = new PointerScope()) {
-                return train(data, output);
+                return train(folder, saved);
             }
         } finally {
             // The launcher's malloc settings keep freed memory mapped so that steps do not fault it in again;
@@ -115,144 +81,114 @@ public final class Trainer {
         }
     }
 
-    private Result train(Dataset data, RunOutput output) throws IOException {
-        if (!fit(recipe, data).equals(recipe)) {
-            throw new IllegalArgumentException("the recipe's network is not fitted to " + data.info().name()
-                    + "; pass Trainer.fit(recipe, data)");
-        }
-        int trainCount = data.train().count();
+    private RunResult train(RunFolder folder, ResumeState saved) throws IOException {
+        Dataset data = settings.data();
+        long seed = settings.seed();
         Normalization normalization = data.info().normalization();
-        PhaseTimer timer = new PhaseTimer(device, config.profile());
+        PhaseTimer timer = new PhaseTimer(device, settings.exactPhaseTimes());
         long runStart = System.nanoTime();
 
         DeviceImages train = DeviceImages.upload(data.train(), normalization, device);
         DeviceImages validation = data.hasValidation()
                 ? DeviceImages.upload(data.validation(), normalization, device) : null;
         DeviceImages test = DeviceImages.upload(data.test(), normalization, device);
-        int stepsPerEpoch = recipe.stepsPerEpoch(trainCount);
-
-        int startEpoch = 0;
-        Network network;
-        Optimization optimization;
-        WeightAverage average;
-        if (config.resume()) {
-            SafeTensors.Contents state = SafeTensors.read(output.resumeState());
-            Checkpoint saved = Checkpoint.fromContents(output.resumeState(), state.metadata(), state.tensors());
-            // The schedule and the augmentation stream depend on both, so another value would not continue the run.
-            if (!saved.recipe().equals(recipe) || saved.seed() != config.seed()) {
-                throw new InputError(output.resumeState() + " holds a run of another recipe or seed than the one"
-                        + " asked for; resume it with the recipe and seed it was started with");
-            }
-            if (!RunOutput.savedHoldout(state.metadata()).equals(data.holdout())) {
-                throw new InputError(output.resumeState() + " holds a run that held out "
-                        + RunOutput.savedHoldout(state.metadata()) + ", not " + data.holdout()
-                        + "; resume it with the holdout it was started with");
-            }
-            network = Network.fromValues(saved.architecture(), device, saved.tensors());
-            startEpoch = saved.epoch();
-            optimization = new Optimization(network, recipe, stepsPerEpoch);
-            Map<String, TensorData> savedOptimizer = new LinkedHashMap<>();
-            state.tensors().forEach((name, values) -> {
-                if (name.startsWith(Checkpoint.TRAINING_STATE_PREFIX)) {
-                    savedOptimizer.put(name.substring(Checkpoint.TRAINING_STATE_PREFIX.length()), values);
-                }
-            });
-            optimization.restore(savedOptimizer, device);
-            average = recipe.averagesWeights() ? WeightAverage.restored(recipe, network, saved.emaTensors()) : null;
-            output.keepEarlierMetrics(startEpoch);
-        } else {
-            network = Network.initialize(recipe.architecture(), device, config.seed());
-            int samples = Math.min(recipe.whiteningSamples(), trainCount);
-            Whitening.fit(network, train.images().narrow(0, 0, samples), recipe.whiteningEps());
-            optimization = new Optimization(network, recipe, stepsPerEpoch);
-            average = recipe.averagesWeights() ? WeightAverage.of(recipe, network) : null;
+        int stepsPerEpoch = settings.stepsPerEpoch();
+        RunStart start = saved == null ? RunStart.fresh(recipe, device, seed, train, stepsPerEpoch)
+                : RunStart.resumed(saved, device, stepsPerEpoch);
+        if (saved != null) {
+            folder.keepEpochsUpTo(start.epoch());
         }
-
-        Augmentation augmentation = new Augmentation(train, recipe, config.seed(), device);
+        EvaluationPlan evaluation = new EvaluationPlan(recipe, device, validation, test, settings.evalBatch());
+        Augmentation augmentation = new Augmentation(train, recipe, seed, device);
         timer.lap(PhaseTimer.DATA);
-        listener.started(recipe.preset() + ", seed " + config.seed() + ", " + device + ", "
+        settings.listener().started(recipe.preset() + ", seed " + seed + ", " + device + ", "
                 + torch.get_num_threads() + " threads, " + recipe.epochs() + " epochs of " + stepsPerEpoch
                 + " steps × " + recipe.batchSize());
 
         TrainingTrace trace = null;
-        if (config.trace() != null) {
-            config.trace().steps().requireWithin(recipe.epochs() * stepsPerEpoch, startEpoch * stepsPerEpoch + 1);
-            trace = new TrainingTrace(config.trace(), device);
+        if (settings.trace() != null) {
+            settings.trace().steps().requireWithin(recipe.epochs() * stepsPerEpoch, start.epoch() * stepsPerEpoch + 1);
+            trace = new TrainingTrace(settings.trace(), device);
         }
         List<EpochMetrics> rows = new ArrayList<>();
-        double trainSeconds = 0;
-        double ttaTestAcc = Double.NaN;
+        Diverged divergence = null;
         try {
-            for (int epoch = startEpoch; epoch < recipe.epochs(); epoch++) {
+            for (int epoch = start.epoch(); epoch < recipe.epochs(); epoch++) {
                 // Everything made during the epoch (augmented copy, batches, evaluation) is freed at its end.
                 try (PointerScope epochScope = new PointerScope()) {
                     ResidentMemory.resetPeak();
                     timer.reset();
                     timer.start();
                     long epochStart = System.nanoTime();
-                    EpochTotals totals = trainEpoch(epoch, startEpoch, network, optimization, average, augmentation,
-                            train, timer, trace, output);
+                    EpochTotals totals = trainEpoch(epoch, start, augmentation, train, timer, trace, folder);
                     double epochTrain = (System.nanoTime() - epochStart) / 1e9;
-                    trainSeconds += epochTrain;
 
                     boolean last = epoch == recipe.epochs() - 1;
-                    Evaluation.Result plainVal = validation == null ? null
-                            : Evaluation.evaluate(network, validation, 0, config.evalBatch());
-                    Double ttaVal = last && validation != null ? withTta(network, validation, plainVal) : null;
-                    Evaluation.Result plain = Evaluation.evaluate(network, test, 0, config.evalBatch());
-                    Double tta = last ? withTta(network, test, plain) : null;
-                    if (last) {
-                        ttaTestAcc = tta;
-                    }
-                    Map<String, TensorData> averaged = average == null ? Map.of() : average.snapshot();
-                    Double emaVal = null;
-                    Double emaTest = null;
-                    Double ttaEmaTest = null;
-                    if (!averaged.isEmpty()) {
-                        Network averageNetwork = Network.fromValues(recipe.architecture(), device, averaged);
-                        emaVal = validation == null ? null
-                                : Evaluation.evaluate(averageNetwork, validation, 0, config.evalBatch()).accuracy();
-                        Evaluation.Result emaPlainTest = Evaluation.evaluate(averageNetwork, test, 0,
-                                config.evalBatch());
-                        emaTest = emaPlainTest.accuracy();
-                        ttaEmaTest = last ? withTta(averageNetwork, test, emaPlainTest) : null;
-                    }
+                    Map<String, TensorData> averaged = start.average() == null ? Map.of()
+                            : start.average().snapshot();
+                    EvaluationPlan.Scores scores = evaluation.afterEpoch(start.network(), averaged, last);
                     timer.lap(PhaseTimer.EVAL);
                     if (trace != null) {
                         trace.afterEpoch(timer);
                     }
 
                     int seen = stepsPerEpoch * recipe.batchSize();
-                    EpochMetrics row = new EpochMetrics(epoch + 1, totals.loss() / seen, totals.correct() / seen,
-                            plainVal == null ? null : plainVal.loss(), plainVal == null ? null : plainVal.accuracy(),
-                            plain.loss(), plain.accuracy(), ttaVal, tta, emaVal, emaTest, ttaEmaTest, epochTrain,
-                            (System.nanoTime() - runStart) / 1e9, seen / epochTrain, ResidentMemory.peakBytes(),
-                            timer.secondsByPhase());
+                    EpochMetrics row = new EpochMetrics(epoch + 1,
+                            new TrainingScores(totals.loss() / seen, totals.correct() / seen),
+                            scores.validation(), scores.test(),
+                            new EpochTimes(epochTrain, (System.nanoTime() - runStart) / 1e9, seen / epochTrain,
+                                    ResidentMemory.peakBytes(), timer.secondsByPhase()));
                     rows.add(row);
-                    Checkpoint checkpoint = new Checkpoint(recipe.architecture(), recipe, data.info().classes(),
-                            normalization, config.seed(), epoch + 1, last ? tta : plain.accuracy(),
-                            last ? recipe.ttaLevel() : 0, network.snapshot(), averaged);
-                    output.writeCheckpoint(checkpoint, optimization.state(), (epoch + 1) * stepsPerEpoch,
-                            data.holdout());
-                    output.appendMetrics(row);
-                    listener.epochFinished(row);
+                    record(folder, row, start, averaged, last, (epoch + 1) * stepsPerEpoch);
+                    settings.listener().epochFinished(row);
                 }
             }
+        } catch (Diverged d) {
+            divergence = d;
         } catch (IOException | RuntimeException e) {
             closeTrace(trace, timer, e);
             throw e;
         }
         closeTrace(trace, timer, null);
-        if (Double.isNaN(ttaTestAcc)) {
-            ttaTestAcc = Evaluation.evaluate(network, test, recipe.ttaLevel(), config.evalBatch()).accuracy();
-        }
-        return new Result(data, rows, ttaTestAcc, trainSeconds, output);
+        RunSummary summary = summary(folder, rows, divergence, (System.nanoTime() - runStart) / 1e9);
+        folder.writeSummary(summary);
+        return new RunResult(folder, summary, rows, divergence == null ? null : divergence.getMessage());
     }
 
-    /** The split's accuracy with the recipe's TTA; at level 0 that is {@code plain}'s, so nothing is scored twice. */
-    private double withTta(Network network, DeviceImages split, Evaluation.Result plain) {
-        return recipe.ttaLevel() == 0 ? plain.accuracy()
-                : Evaluation.evaluate(network, split, recipe.ttaLevel(), config.evalBatch()).accuracy();
+    /** The epoch's row, and the checkpoint and resume state after it. */
+    private void record(RunFolder folder, EpochMetrics row, RunStart start, Map<String, TensorData> averaged,
+            boolean last, int stepsDone) throws IOException {
+        Dataset data = settings.data();
+        SplitScores test = row.test();
+        Checkpoint checkpoint = new Checkpoint(recipe.architecture(), recipe, data.info().classes(),
+                data.info().normalization(), settings.seed(), row.epoch(),
+                last ? test.ttaAccuracy() : test.accuracy(), last ? recipe.ttaLevel() : 0,
+                start.network().snapshot(), averaged);
+        folder.writeCheckpoint(checkpoint, start.optimization().state(), stepsDone, data.holdout().count(),
+                data.holdout().seed());
+        folder.appendMetrics(row);
+    }
+
+    /**
+     * summary.json of the run: the final row's accuracies (none for a diverged run), the epochs' times summed, and
+     * the whole run's wall time as this call measured it.
+     */
+    private RunSummary summary(RunFolder folder, List<EpochMetrics> rows, Diverged divergence, double wallSeconds) {
+        Dataset data = settings.data();
+        RunTotals totals = RunTotals.of(rows);
+        EpochMetrics last = divergence != null || rows.isEmpty() ? null : rows.get(rows.size() - 1);
+        SplitScores validation = last == null ? null : last.validation();
+        SplitScores test = last == null ? null : last.test();
+        return new RunSummary(recipe.preset(), recipe, settings.seed(), data.info().name(),
+                data.holdout().count(), data.holdout().seed(), device.kind(), device.precisionName(),
+                torch.get_num_threads(), recipe.epochs(), recipe.ttaLevel(),
+                divergence == null ? RunStatus.FINISHED : RunStatus.DIVERGED,
+                divergence == null ? null : divergence.step,
+                validation == null ? null : validation.accuracy(), validation == null ? null : validation.ttaAccuracy(),
+                test == null ? null : test.accuracy(), test == null ? null : test.ttaAccuracy(),
+                test == null ? null : test.emaAccuracy(), test == null ? null : test.ttaEmaAccuracy(),
+                totals.trainSeconds(), wallSeconds, totals.imagesPerSecond(), totals.peakRssBytes(),
+                totals.phaseSeconds(), folder.model().toString());
     }
 
     /**
@@ -278,10 +214,11 @@ public final class Trainer {
         return torch.cross_entropy_loss(logits, labels, new TensorOptional(), SUM_REDUCTION, -100, labelSmoothing);
     }
 
-    private EpochTotals trainEpoch(int epoch, int startEpoch, Network network, Optimization optimization,
-            WeightAverage average, Augmentation augmentation, DeviceImages train, PhaseTimer timer,
-            TrainingTrace trace, RunOutput output) throws IOException {
+    private EpochTotals trainEpoch(int epoch, RunStart start, Augmentation augmentation, DeviceImages train,
+            PhaseTimer timer, TrainingTrace trace, RunFolder folder) throws Diverged, IOException {
         int stepsPerEpoch = recipe.stepsPerEpoch(train.count());
+        Network network = start.network();
+        Optimization optimization = start.optimization();
         Tensor epochImages = augmentation.epochImages(epoch);
         Tensor order = Tensors.fromHost(augmentation.epochOrder(epoch, train.count()), device);
         timer.lap(PhaseTimer.DATA);
@@ -291,10 +228,10 @@ public final class Trainer {
         Tensor correct = torch.zeros(new long[] {}, device.options(ScalarType.Long));
         for (int s = 0; s < stepsPerEpoch; s++) {
             int step = epoch * stepsPerEpoch + s;
-            if (stopRequested.getAsBoolean()) {
-                throw new TrainingStopped("interrupted at epoch " + (epoch + 1) + ", step " + (s + 1)
-                        + (epoch > startEpoch || startEpoch > 0 ? "; the last complete epoch is saved in "
-                        + output.folder() + " (continue with --resume)" : "; nothing was saved"));
+            if (settings.stopRequested().getAsBoolean()) {
+                throw new RunInterrupted("interrupted at epoch " + (epoch + 1) + ", step " + (s + 1)
+                        + (epoch > 0 ? "; the last complete epoch (" + epoch + ") is saved in " + folder
+                        : "; nothing was saved"), epoch);
             }
             if (trace != null) {
                 trace.beforeStep(step + 1, timer);
@@ -311,24 +248,23 @@ public final class Trainer {
                 timer.lap(PhaseTimer.BACKWARD);
                 double lossValue = loss.item_double();
                 if (!Double.isFinite(lossValue)) {
-                    throw new TrainingStopped("loss became " + lossValue + " at epoch " + (epoch + 1) + ", step "
-                            + (s + 1) + " (global step " + (step + 1) + "); try a smaller --lr-scale"
-                            + (epoch > startEpoch ? "; the last complete epoch is kept in " + output.model() : ""));
+                    throw new Diverged(step + 1, "the loss became " + lossValue + " at step " + (step + 1)
+                            + " (epoch " + (epoch + 1) + ", step " + (s + 1) + " of " + stepsPerEpoch + ")");
                 }
                 lossSum += lossValue;
                 try (NoGradGuard noGrad = new NoGradGuard()) {
                     correct.add_(logits.argmax(new LongOptional(1), false).eq(labels).sum());
                 }
                 optimization.step(step);
-                if (average != null) {
-                    average.update(network, step);
+                if (start.average() != null) {
+                    start.average().update(network, step);
                 }
                 timer.lap(PhaseTimer.OPTIMIZER);
             }
             if (trace != null) {
                 trace.afterStep(s == stepsPerEpoch - 1, timer);
             }
-            listener.step(epoch, s + 1, stepsPerEpoch);
+            settings.listener().step(epoch, s + 1, stepsPerEpoch);
         }
         return new EpochTotals(lossSum, correct.item_double());
     }

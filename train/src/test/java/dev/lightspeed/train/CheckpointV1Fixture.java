@@ -1,6 +1,6 @@
 package dev.lightspeed.train;
 
-import dev.lightspeed.models.run.RunFiles;
+import dev.lightspeed.models.run.RunFolder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.lightspeed.data.Dataset;
@@ -78,11 +78,11 @@ class CheckpointV1Fixture {
                 preset.translate(), preset.alternatingFlip(), preset.ttaLevel(), preset.emaDecay(),
                 preset.emaStartStep(), preset.emaEvery());
         Dataset data = SyntheticData.dataset(SyntheticData.randomSplit(400, 3), SyntheticData.randomSplit(100, 4));
-        new Trainer(new TrainConfig(recipe, 5, fp32, false, 50, false), new TrainingListener() { }, () -> false)
-                .run(data, RunOutput.prepare(dir));
+        RunResult run = Training.of(recipe, data).withSeed(5).withDevice(fp32).withEvalBatch(50)
+                .start(RunFolder.create(dir));
 
         Files.createDirectories(FOLDER);
-        Files.copy(dir.resolve(RunFiles.MODEL), CHECKPOINT, StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(run.checkpoint(), CHECKPOINT, StandardCopyOption.REPLACE_EXISTING);
         Checkpoint checkpoint = Checkpoint.load(CHECKPOINT);
         Network network = Network.fromValues(checkpoint.architecture(), fp32, checkpoint.tensors());
         Map<String, Object> expected = new LinkedHashMap<>();

@@ -3,6 +3,9 @@ package dev.lightspeed.train;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lightspeed.models.InputError;
+import dev.lightspeed.models.Recipe;
+import dev.lightspeed.models.RunInterrupted;
+import dev.lightspeed.models.run.RunFolder;
 import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,7 +40,11 @@ class TrainingTraceTest {
     }
 
     /** Whether libtorch's profiler was on when the listener heard of each step, by step number from 1. */
-    private static Map<Integer, Boolean> profilerOnAtEachStep(TrainConfig config, Path out) throws Exception {
+    private static Training training(Recipe recipe, TraceRequest trace) {
+        return Training.of(recipe, TinyRun.data()).withSeed(1).withDevice(FP32).withEvalBatch(50).withTrace(trace);
+    }
+
+    private static Map<Integer, Boolean> profilerOnAtEachStep(Training training, Path out) throws Exception {
         Map<Integer, Boolean> on = new TreeMap<>();
         TrainingListener listener = new TrainingListener() {
             @Override
@@ -45,7 +52,7 @@ class TrainingTraceTest {
                 on.put(epoch * stepsPerEpoch + stepInEpoch, torch.profilerEnabled());
             }
         };
-        new Trainer(config, listener, () -> false).run(TinyRun.data(), RunOutput.prepare(out));
+        training.withListener(listener).start(RunFolder.create(out));
         return on;
     }
 
@@ -59,8 +66,8 @@ class TrainingTraceTest {
                 callbacks.put(epoch * stepsPerEpoch + stepInEpoch, torch.profilerEnabled() || torch.hasCallbacks());
             }
         };
-        new Trainer(new TrainConfig(TinyRun.recipe().with("epochs", "1"), 1, FP32, false, 50, false), listener,
-                () -> false).run(TinyRun.data(), RunOutput.prepare(dir.resolve("run")));
+        training(TinyRun.recipe().with("epochs", "1"), null).withListener(listener)
+                .start(RunFolder.create(dir.resolve("run")));
         assertEquals(4, callbacks.size());
         assertFalse(callbacks.containsValue(true), "profiler or record-function callbacks at steps " + callbacks);
         assertFalse(Files.exists(dir.resolve("run").resolve("profile.json")));
@@ -72,8 +79,7 @@ class TrainingTraceTest {
         Threads.configure(0);
         Path file = dir.resolve("trace.json");
         // Steps 3-6 of 2 epochs of 4: step 4 ends the first epoch, so its evaluation is in the window too.
-        TrainConfig config = new TrainConfig(TinyRun.recipe(), 1, FP32, false, 50, false,
-                new TraceRequest(file, new ProfileSteps(3, 6)));
+        Training config = training(TinyRun.recipe(), new TraceRequest(file, new ProfileSteps(3, 6)));
         Map<Integer, Boolean> on = profilerOnAtEachStep(config, dir.resolve("run"));
         // The listener hears of a step after it: recording goes on through 3, 4 (then evaluation) and 5, and is
         // over once step 6 is.
@@ -142,8 +148,7 @@ class TrainingTraceTest {
     void aRunStoppedInsideTheWindowWritesWhatItRecorded(@TempDir Path dir) throws Exception {
         Threads.configure(0);
         Path file = dir.resolve("trace.json");
-        TrainConfig config = new TrainConfig(TinyRun.recipe(), 1, FP32, false, 50, false,
-                new TraceRequest(file, new ProfileSteps(1, 8)));
+        Training config = training(TinyRun.recipe(), new TraceRequest(file, new ProfileSteps(1, 8)));
         int[] steps = {0};
         TrainingListener counter = new TrainingListener() {
             @Override
@@ -151,8 +156,8 @@ class TrainingTraceTest {
                 steps[0]++;
             }
         };
-        assertThrows(TrainingStopped.class, () -> new Trainer(config, counter, () -> steps[0] >= 2)
-                .run(TinyRun.data(), RunOutput.prepare(dir.resolve("run"))));
+        assertThrows(RunInterrupted.class, () -> config.withListener(counter).withStopRequest(() -> steps[0] >= 2)
+                .start(RunFolder.create(dir.resolve("run"))));
         assertFalse(torch.profilerEnabled());
         JsonNode root = new ObjectMapper().readTree(file.toFile());
         List<String> stepNames = new ArrayList<>();
@@ -192,8 +197,7 @@ class TrainingTraceTest {
 
     @Test
     void aWindowOutsideTheRunIsRefusedBeforeTraining(@TempDir Path dir) {
-        TrainConfig config = new TrainConfig(TinyRun.recipe(), 1, FP32, false, 50, false,
-                new TraceRequest(dir.resolve("trace.json"), new ProfileSteps(5, 9)));
+        Training config = training(TinyRun.recipe(), new TraceRequest(dir.resolve("trace.json"), new ProfileSteps(5, 9)));
         int[] steps = {0};
         TrainingListener counter = new TrainingListener() {
             @Override
@@ -201,8 +205,7 @@ class TrainingTraceTest {
                 steps[0]++;
             }
         };
-        assertThrows(InputError.class, () -> new Trainer(config, counter, () -> false)
-                .run(TinyRun.data(), RunOutput.prepare(dir.resolve("run"))));
+        assertThrows(InputError.class, () -> config.withListener(counter).start(RunFolder.create(dir.resolve("run"))));
         assertEquals(0, steps[0]);
     }
 }

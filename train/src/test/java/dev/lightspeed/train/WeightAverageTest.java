@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lightspeed.models.Recipe;
 import dev.lightspeed.models.RecipeJson;
 import dev.lightspeed.models.TensorData;
-import dev.lightspeed.models.run.RunFiles;
+import dev.lightspeed.models.run.RunFolder;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -103,26 +103,26 @@ class WeightAverageTest {
         ((ObjectNode) tree.get("architecture")).putArray("block-widths").add(8).add(16).add(16);
         Recipe plain = RecipeJson.recipe(tree, "narrow test recipe");
         Recipe averaged = plain.with("ema-decay", "0.8").with("ema-start-step", "2");
-        Trainer.Result without = new Trainer(new TrainConfig(plain, 3, FP32, false, 50, false),
-                new TrainingListener() { }, () -> false).run(data, RunOutput.prepare(dir.resolve("plain")));
-        Trainer.Result with = new Trainer(new TrainConfig(averaged, 3, FP32, false, 50, false),
-                new TrainingListener() { }, () -> false).run(data, RunOutput.prepare(dir.resolve("ema")));
+        RunResult without = Training.of(plain, data).withSeed(3).withDevice(FP32).withEvalBatch(50)
+                .start(RunFolder.create(dir.resolve("plain")));
+        RunResult with = Training.of(averaged, data).withSeed(3).withDevice(FP32).withEvalBatch(50)
+                .start(RunFolder.create(dir.resolve("ema")));
 
-        Checkpoint live = Checkpoint.load(dir.resolve("plain").resolve(RunFiles.MODEL));
-        Checkpoint both = Checkpoint.load(dir.resolve("ema").resolve(RunFiles.MODEL));
+        Checkpoint live = Checkpoint.load(without.checkpoint());
+        Checkpoint both = Checkpoint.load(with.checkpoint());
         assertEquals(live.tensors(), both.tensors(), "the live weights are bit-identical with and without averaging");
-        assertEquals(without.epochs().get(1).trainLoss(), with.epochs().get(1).trainLoss());
+        assertEquals(without.epochs().get(1).training().loss(), with.epochs().get(1).training().loss());
         assertFalse(live.hasAverage());
         assertTrue(both.hasAverage());
         assertNotEquals(both.tensors().get(ArchitectureSpec.HEAD_WEIGHT), both.emaTensors().get(ArchitectureSpec.HEAD_WEIGHT));
 
-        assertNull(without.epochs().get(1).emaTestAcc());
-        assertNotNull(with.epochs().get(0).emaTestAcc(), "the average started at step 2, inside epoch 1");
-        assertNotNull(with.epochs().get(1).ttaEmaTestAcc());
+        assertNull(without.epochs().get(1).test().emaAccuracy());
+        assertNotNull(with.epochs().get(0).test().emaAccuracy(), "the average started at step 2, inside epoch 1");
+        assertNotNull(with.epochs().get(1).test().ttaEmaAccuracy());
         // The stored average scores what the run reported for it.
         Network averageNetwork = Network.fromValues(both.architecture(), FP32, both.emaTensors());
         DeviceImages test = DeviceImages.upload(data.test(), both.normalization(), FP32);
-        assertEquals(with.epochs().get(1).ttaEmaTestAcc(),
+        assertEquals(with.epochs().get(1).test().ttaEmaAccuracy(),
                 Evaluation.evaluate(averageNetwork, test, both.recipe().ttaLevel(), 50).accuracy());
     }
 }

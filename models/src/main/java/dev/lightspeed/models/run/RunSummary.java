@@ -7,11 +7,14 @@ import dev.lightspeed.models.Recipe;
 import java.util.Map;
 
 /**
- * summary.json: what ran and how it went, its fields in snake_case. Accuracies are those after the last epoch.
+ * summary.json: what ran and how it went, its fields in snake_case. Accuracies are those after the last epoch; a
+ * run that diverged has none (null) and says at which step it stopped.
  *
  * @param dataset         the dataset's name
  * @param holdout         training images held out as the validation split (0: none; {@code val*} are then null)
  * @param holdoutSeed     the seed that chose them (the same images for the same seed and count)
+ * @param status          finished, or diverged (the loss stopped being finite)
+ * @param divergedAtStep  the step, counted from 1 over the run, whose loss was not finite; null unless diverged
  * @param valAcc          accuracy on the held-out validation images, one plain view
  * @param ttaValAcc       the same with the recipe's test-time augmentation
  * @param testAcc         accuracy on the test split, one plain view
@@ -38,10 +41,12 @@ public record RunSummary(
         int threads,
         int epochs,
         int ttaLevel,
+        RunStatus status,
+        Integer divergedAtStep,
         Double valAcc,
         Double ttaValAcc,
-        double testAcc,
-        double ttaTestAcc,
+        Double testAcc,
+        Double ttaTestAcc,
         Double emaTestAcc,
         Double ttaEmaTestAcc,
         double trainSeconds,
@@ -50,4 +55,15 @@ public record RunSummary(
         long peakRssBytes,
         Map<String, Double> phaseSeconds,
         String checkpoint) {
+
+    public RunSummary {
+        status = status == null ? RunStatus.FINISHED : status;
+        if ((status == RunStatus.DIVERGED) != (divergedAtStep != null)) {
+            throw new IllegalArgumentException("a diverged run, and only one, names the step it diverged at");
+        }
+    }
+
+    public boolean diverged() {
+        return status == RunStatus.DIVERGED;
+    }
 }

@@ -35,7 +35,8 @@ final class AxisFigure {
         DefaultStatisticalCategoryDataset dataset = new DefaultStatisticalCategoryDataset();
         for (PointSummary point : study.points()) {
             Stats stats = point.stats(measure);
-            String category = point.point().values().get(0) + " (n=" + point.n() + ")";
+            String category = point.point().values().get(0) + " (" + (point.allDiverged() ? Heatmap.DIVERGED
+                    : "n=" + point.n() + (point.diverged() > 0 ? ", " + point.diverged() + " diverged" : "")) + ")";
             dataset.add(stats.hasMean() ? 100 * stats.mean() : null, stats.hasStd() ? 100 * stats.std() : null,
                     SERIES, category);
         }

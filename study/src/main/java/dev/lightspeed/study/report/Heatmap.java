@@ -43,6 +43,8 @@ final class Heatmap {
     private static final Color[] PALETTE = {new Color(0x440154), new Color(0x3B528B), new Color(0x21918C),
             new Color(0x5EC962), new Color(0xFDE725)};
     private static final Color EMPTY = new Color(0xEEEEEE);
+    /** A cell whose every run diverged: a finding about that setting, not a missing value. */
+    static final String DIVERGED = "diverged";
     private static final int SCALE_STEPS = 100;
 
     private final Study study;
@@ -85,7 +87,7 @@ final class Heatmap {
         List<Axis> others = study.axes().subList(2, study.axes().size());
         Set<List<String>> combinations = new LinkedHashSet<>();
         for (PointSummary point : study.points()) {
-            if (point.n() > 0) {
+            if (point.n() > 0 || point.diverged() > 0) {
                 combinations.add(point.point().values().subList(2, point.point().values().size()));
             }
         }
@@ -208,14 +210,15 @@ final class Heatmap {
             for (int column = 0; column < columns; column++) {
                 PointSummary cell = cells[row][column];
                 if (cell == null || cell.n() == 0) {
-                    plot.addAnnotation(text("no finished run", column, row, detailFont, Color.DARK_GRAY));
+                    plot.addAnnotation(text(cell != null && cell.allDiverged() ? DIVERGED : "no finished run", column,
+                            row, cell != null && cell.allDiverged() ? valueFont : detailFont, Color.DARK_GRAY));
                     continue;
                 }
                 Stats stats = cell.stats(study.primary().measure());
                 Color ink = readableOn((Color) scale.getPaint(100 * means[row][column]));
                 boolean isBest = best.isPresent() && best.get().equals(new Cell(row, column));
                 plot.addAnnotation(text(valueText(stats) + (isBest ? "*" : ""), column, row + 0.12, valueFont, ink));
-                plot.addAnnotation(text(detailText(stats, cell.n()), column, row - 0.18, detailFont, ink));
+                plot.addAnnotation(text(detailText(stats, cell.n(), cell.diverged()), column, row - 0.18, detailFont, ink));
                 if (isBest) {
                     plot.addAnnotation(new XYShapeAnnotation(new Rectangle2D.Double(column - 0.47, row - 0.47,
                             0.94, 0.94), new BasicStroke(4f), Color.RED));
@@ -229,8 +232,9 @@ final class Heatmap {
         return Charts.percent(stats.mean());
     }
 
-    static String detailText(Stats stats, int n) {
-        return (stats.hasStd() ? "±" + Charts.percent(stats.std()) + " " : "") + "n=" + n;
+    static String detailText(Stats stats, int n, int diverged) {
+        return (stats.hasStd() ? "±" + Charts.percent(stats.std()) + " " : "") + "n=" + n
+                + (diverged > 0 ? ", " + diverged + " diverged" : "");
     }
 
     private static XYTextAnnotation text(String text, double x, double y, Font font, Color ink) {

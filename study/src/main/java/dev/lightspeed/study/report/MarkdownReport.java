@@ -34,7 +34,7 @@ final class MarkdownReport {
                     .append(figure.caption()).append("*\n\n");
         }
         md.append("## Summary\n\n").append(table(study)).append('\n');
-        md.append(Tables.RESULTS).append(" has one row per finished run, ").append(Tables.SUMMARY)
+        md.append(Tables.RESULTS).append(" has one row per ended run (finished or diverged), ").append(Tables.SUMMARY)
                 .append(" one row per point (mean and sample std); their accuracies are fractions, as the runs "
                         + "wrote them (0.9341 is 93.41 %).\n");
         return md.toString();
@@ -64,7 +64,8 @@ final class MarkdownReport {
 
     static String runCounts(Study study) {
         long unfinished = study.unfinishedRuns();
-        String counts = "Runs: " + study.finishedRuns().size() + " finished, " + unfinished + " unfinished";
+        String counts = "Runs: " + study.finishedRuns().size() + " finished, "
+                + (study.divergedRuns() > 0 ? study.divergedRuns() + " diverged, " : "") + unfinished + " unfinished";
         if (study.axesFromSweep()) {
             counts += ", " + study.notStarted() + " not started";
         }
@@ -97,7 +98,8 @@ final class MarkdownReport {
         for (PointSummary point : study.points()) {
             List<String> cells = new ArrayList<>(point.point().values());
             cells.add(Integer.toString(point.n()));
-            measures.forEach(m -> cells.add(meanStd(point.stats(m), m.isAccuracy())));
+            measures.forEach(m -> cells.add(point.allDiverged() && m.isAccuracy() ? Heatmap.DIVERGED
+                    : meanStd(point.stats(m), m.isAccuracy())));
             boolean bold = best.isPresent() && best.get().point().equals(point.point());
             table.append(row(bold ? cells.stream().map(c -> c.isEmpty() ? c : "**" + c + "**").toList() : cells));
         }

@@ -12,8 +12,8 @@ import java.util.function.Function;
  */
 enum PrimaryAccuracy {
     HELD_OUT_VALIDATION(Measure.TTA_VAL_ACC, "held-out validation accuracy after each epoch, no TTA",
-            EpochMetrics::valAcc),
-    TEST(Measure.TTA_TEST_ACC, "test accuracy after each epoch, no TTA", EpochMetrics::testAcc);
+            row -> row.validation() == null ? null : row.validation().accuracy()),
+    TEST(Measure.TTA_TEST_ACC, "test accuracy after each epoch, no TTA", row -> row.test().accuracy());
 
     private final Measure measure;
     private final String perEpochDescription;
@@ -29,10 +29,10 @@ enum PrimaryAccuracy {
      * Held-out validation when every finished run measured it (or, before any run has finished, when every run's
      * epochs did); otherwise test, the accuracy that all runs share.
      */
-    static PrimaryAccuracy of(List<RunFolder> runs) {
-        List<RunFolder> finished = runs.stream().filter(RunFolder::finished).toList();
+    static PrimaryAccuracy of(List<RunRecord> runs) {
+        List<RunRecord> finished = runs.stream().filter(RunRecord::finished).toList();
         boolean heldOut = finished.isEmpty()
-                ? runs.stream().allMatch(r -> !r.epochs().isEmpty() && r.epochs().get(0).valAcc() != null)
+                ? runs.stream().allMatch(r -> !r.epochs().isEmpty() && r.epochs().get(0).validation() != null)
                 : finished.stream().allMatch(r -> r.value(Measure.TTA_VAL_ACC) != null);
         return heldOut ? HELD_OUT_VALIDATION : TEST;
     }

@@ -26,11 +26,13 @@ public final class Report {
 
     /**
      * @param files          the files written, in the order written (report.md last)
-     * @param finishedRuns   runs with a summary.json
-     * @param unfinishedRuns runs with epochs in metrics.jsonl but no summary.json yet
+     * @param finishedRuns   runs that trained every epoch
+     * @param divergedRuns   runs whose loss diverged (they ended without an accuracy)
+     * @param unfinishedRuns runs with epochs but no summary yet
      * @param notStarted     runs that sweep.json plans whose folder holds no run files
      */
-    public record Written(List<Path> files, int finishedRuns, int unfinishedRuns, int notStarted) {
+    public record Written(List<Path> files, int finishedRuns, int divergedRuns, int unfinishedRuns,
+            int notStarted) {
         public Written {
             files = List.copyOf(files);
         }
@@ -77,7 +79,8 @@ public final class Report {
             progress.println("wrote " + target);
         }
         MarkdownReport.bestPoint(study).ifPresent(progress::println);
-        return new Written(written, study.finishedRuns().size(), (int) study.unfinishedRuns(), study.notStarted());
+        return new Written(written, study.finishedRuns().size(), (int) study.divergedRuns(),
+                (int) study.unfinishedRuns(), study.notStarted());
     }
 
     /** The figures that fit the study, each with its file name and caption. */
@@ -85,7 +88,7 @@ public final class Report {
         Map<MarkdownReport.Figure, JFreeChart> figures = new LinkedHashMap<>();
         String accuracy = study.primary().measure().description();
         if (study.singleRun()) {
-            RunFolder run = study.runs().get(0).run();
+            RunRecord run = study.runs().get(0).run();
             String name = run.name().equals(".") ? study.name() : run.name();
             figures.put(new MarkdownReport.Figure(RunFigure.FILE, "Loss and accuracy per epoch of run " + name
                     + ", on its training batches and on each split it evaluated."), RunFigure.chart(run, name));

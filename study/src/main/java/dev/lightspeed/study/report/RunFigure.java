@@ -32,16 +32,18 @@ final class RunFigure {
     }
 
     private static final List<Split> SPLITS = List.of(
-            new Split("training batches (augmented)", Charts.seriesColor(0), EpochMetrics::trainLoss,
-                    EpochMetrics::trainAcc),
-            new Split("held-out validation", Charts.seriesColor(1), EpochMetrics::valLoss, EpochMetrics::valAcc),
-            new Split("test", Charts.seriesColor(2), EpochMetrics::testLoss, EpochMetrics::testAcc));
+            new Split("training batches (augmented)", Charts.seriesColor(0), row -> row.training().loss(),
+                    row -> row.training().accuracy()),
+            new Split("held-out validation", Charts.seriesColor(1),
+                    row -> row.validation() == null ? null : row.validation().loss(),
+                    row -> row.validation() == null ? null : row.validation().accuracy()),
+            new Split("test", Charts.seriesColor(2), row -> row.test().loss(), row -> row.test().accuracy()));
 
     private RunFigure() {
     }
 
     /** {@code name} says which run it is (its folder's name). */
-    static JFreeChart chart(RunFolder run, String name) {
+    static JFreeChart chart(RunRecord run, String name) {
         List<Split> measured = SPLITS.stream()
                 .filter(split -> run.epochs().stream().anyMatch(row -> split.accuracy().apply(row) != null)).toList();
         CombinedDomainXYPlot plot = new CombinedDomainXYPlot(Charts.epochAxis());
@@ -57,7 +59,7 @@ final class RunFigure {
         return Charts.styled(chart, finalAccuracies(run.summary()));
     }
 
-    private static XYPlot panel(RunFolder run, String axisLabel, double scale, List<Split> splits,
+    private static XYPlot panel(RunRecord run, String axisLabel, double scale, List<Split> splits,
                                 Function<Split, Function<EpochMetrics, Double>> measure) {
         XYSeriesCollection dataset = new XYSeriesCollection();
         XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);

@@ -3,7 +3,6 @@ package dev.lightspeed.study.report;
 import dev.lightspeed.study.Stats;
 import dev.lightspeed.models.Failures;
 import dev.lightspeed.models.InputError;
-import dev.lightspeed.models.run.RunFiles;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -41,7 +40,7 @@ record Study(Path folder, List<Axis> axes, boolean axesFromSweep, List<PlacedRun
     /**
      * @param point null for an unfinished run outside a sweep: without its recipe its point is unknown
      */
-    public record PlacedRun(RunFolder run, Point point) {
+    public record PlacedRun(RunRecord run, Point point) {
     }
 
     public Study {
@@ -55,19 +54,19 @@ record Study(Path folder, List<Axis> axes, boolean axesFromSweep, List<PlacedRun
             throw new InputError(folder + " is not a folder; point report at a sweep folder or a run folder");
         }
         Path sweepFile = folder.resolve(SweepIndex.FILE);
-        if (RunFolder.isRun(folder)) {
-            return ofRecipes(folder, List.of(RunFolder.read(folder, folder)));
+        if (RunRecord.isRun(folder)) {
+            return ofRecipes(folder, List.of(RunRecord.read(folder, folder)));
         }
         if (Files.isRegularFile(sweepFile)) {
             return ofSweep(folder, SweepIndex.read(sweepFile));
         }
         List<Path> found;
         try {
-            found = RunFolder.findBelow(folder, SEARCH_DEPTH);
+            found = RunRecord.findBelow(folder, SEARCH_DEPTH);
         } catch (IOException e) {
             throw new InputError("cannot list " + folder + " (" + Failures.oneLine(e) + ")");
         }
-        return ofRecipes(folder, found.stream().map(f -> RunFolder.read(folder, f)).toList());
+        return ofRecipes(folder, found.stream().map(f -> RunRecord.read(folder, f)).toList());
     }
 
     private static Study ofSweep(Path folder, SweepIndex index) {
@@ -78,8 +77,8 @@ record Study(Path folder, List<Axis> axes, boolean axesFromSweep, List<PlacedRun
             Point point = index.pointOf(planned);
             points.add(point);
             Path runFolder = folder.resolve(planned.folder());
-            if (RunFolder.isRun(runFolder)) {
-                runs.add(new PlacedRun(RunFolder.read(folder, runFolder), point));
+            if (RunRecord.isRun(runFolder)) {
+                runs.add(new PlacedRun(RunRecord.read(folder, runFolder), point));
             } else {
                 notStarted++;
             }
@@ -87,10 +86,10 @@ record Study(Path folder, List<Axis> axes, boolean axesFromSweep, List<PlacedRun
         return assemble(folder, index.axes(), true, runs, notStarted, points);
     }
 
-    private static Study ofRecipes(Path folder, List<RunFolder> found) {
-        List<RunFolder> finished = found.stream().filter(RunFolder::finished).toList();
-        List<Axis> axes = inferAxes(finished);
-        List<PlacedRun> runs = found.stream().map(run -> new PlacedRun(run, run.finished()
+    private static Study ofRecipes(Path folder, List<RunRecord> found) {
+        List<RunRecord> ended = found.stream().filter(RunRecord::ended).toList();
+        List<Axis> axes = inferAxes(ended);
+        List<PlacedRun> runs = found.stream().map(run -> new PlacedRun(run, run.ended()
                 ? new Point(axes.stream().map(a -> run.hyperparameters().getOrDefault(a.name(), UNSET)).toList())
                 : null)).toList();
         List<Point> points = runs.stream().map(PlacedRun::point).filter(Objects::nonNull).toList();
@@ -100,8 +99,8 @@ record Study(Path folder, List<Axis> axes, boolean axesFromSweep, List<PlacedRun
     private static Study assemble(Path folder, List<Axis> axes, boolean axesFromSweep, List<PlacedRun> runs,
                                   int notStarted, List<Point> points) {
         if (runs.isEmpty()) {
-            throw new InputError("no runs in " + folder + " (no " + RunFiles.SUMMARY + " or " + RunFiles.METRICS
-                    + "); point report at a sweep folder or a run folder");
+            throw new InputError("no runs in " + folder + " (no run folder with metrics or a summary below it);"
+                    + " point report at a sweep folder or a run folder");
         }
         PrimaryAccuracy primary = PrimaryAccuracy.of(runs.stream().map(PlacedRun::run).toList());
         List<Point> grid = new ArrayList<>(new LinkedHashSet<>(points));
@@ -111,18 +110,19 @@ record Study(Path folder, List<Axis> axes, boolean axesFromSweep, List<PlacedRun
     }
 
     private static PointSummary summarize(Point point, List<PlacedRun> runs) {
-        List<RunFolder> finished = runs.stream().filter(r -> point.equals(r.point()) && r.run().finished())
+        List<RunRecord> finished = runs.stream().filter(r -> point.equals(r.point()) && r.run().finished())
                 .map(PlacedRun::run).toList();
         Map<Measure, Stats> stats = new EnumMap<>(Measure.class);
         for (Measure measure : Measure.values()) {
             stats.put(measure, Stats.of(finished.stream().map(r -> r.value(measure)).filter(Objects::nonNull)
                     .toList()));
         }
-        return new PointSummary(point, finished.size(), stats);
+        int diverged = (int) runs.stream().filter(r -> point.equals(r.point()) && r.run().diverged()).count();
+        return new PointSummary(point, finished.size(), diverged, stats);
     }
 
-    /** The recipe fields whose values differ between finished runs, in recipe order. */
-    static List<Axis> inferAxes(List<RunFolder> finished) {
+    /** The recipe fields whose values differ between ended runs, in recipe order. */
+    static List<Axis> inferAxes(List<RunRecord> finished) {
         Set<String> names = new LinkedHashSet<>();
         finished.forEach(run -> names.addAll(run.hyperparameters().keySet()));
         List<Axis> axes = new ArrayList<>();
@@ -155,12 +155,17 @@ record Study(Path folder, List<Axis> axes, boolean axesFromSweep, List<PlacedRun
         return name == null ? folder.toString() : name.toString();
     }
 
-    public List<RunFolder> finishedRuns() {
-        return runs.stream().map(PlacedRun::run).filter(RunFolder::finished).toList();
+    public List<RunRecord> finishedRuns() {
+        return runs.stream().map(PlacedRun::run).filter(RunRecord::finished).toList();
     }
 
+    /** Runs still training or stopped before their end: no summary yet. */
     public long unfinishedRuns() {
-        return runs.stream().filter(r -> !r.run().finished()).count();
+        return runs.stream().filter(r -> !r.run().ended()).count();
+    }
+
+    public long divergedRuns() {
+        return runs.stream().filter(r -> r.run().diverged()).count();
     }
 
     /** The point with the highest mean primary accuracy, if any point has a finished run. */

@@ -37,7 +37,7 @@ record SweepIndex(String format, List<Axis> axes, List<PlannedRun> runs) {
     static SweepIndex read(Path file) {
         SweepIndex index;
         try {
-            index = RunFolder.JSON.readValue(Files.readString(file, StandardCharsets.UTF_8), SweepIndex.class);
+            index = RunRecord.JSON.readValue(Files.readString(file, StandardCharsets.UTF_8), SweepIndex.class);
         } catch (JsonProcessingException e) {
             throw unreadable(file, "not a sweep index: " + e.getOriginalMessage().lines().findFirst().orElse(""));
         } catch (IOException e) {

@@ -27,6 +27,7 @@ final class Tables {
         if (epochsColumn) {
             header.add(EPOCHS);
         }
+        header.add("status");
         for (Measure measure : Measure.values()) {
             header.add(measure.column());
         }
@@ -42,8 +43,9 @@ final class Tables {
             if (epochsColumn) {
                 row.add(Integer.toString(summary.epochs()));
             }
+            row.add(summary.status().label());
             for (Measure measure : Measure.values()) {
-                row.add(Csv.number(measure.of(summary)));
+                row.add(Csv.number(placed.run().diverged() && measure.isAccuracy() ? null : measure.of(summary)));
             }
             csv.row(row);
         }
@@ -54,6 +56,7 @@ final class Tables {
         List<String> header = new ArrayList<>();
         study.axes().forEach(a -> header.add(a.name()));
         header.add("n");
+        header.add("diverged");
         for (Measure measure : Measure.values()) {
             header.add(measure.column() + MEAN);
             header.add(measure.column() + STD);
@@ -62,6 +65,7 @@ final class Tables {
         for (PointSummary point : study.points()) {
             List<String> row = new ArrayList<>(point.point().values());
             row.add(Integer.toString(point.n()));
+            row.add(Integer.toString(point.diverged()));
             for (Measure measure : Measure.values()) {
                 Stats stats = point.stats(measure);
                 row.add(Csv.number(stats.mean()));

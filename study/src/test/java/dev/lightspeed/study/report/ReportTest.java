@@ -129,18 +129,65 @@ class ReportTest {
         assertEquals(12, written.finishedRuns());
         assertEquals(0, written.unfinishedRuns());
         List<List<String>> rows = csv(dir.resolve("results.csv"));
-        assertEquals(List.of("folder", "batch-size", "lr-scale", "seed", "epochs", "tta_val_acc", "val_acc",
+        assertEquals(List.of("folder", "batch-size", "lr-scale", "seed", "epochs", "status", "tta_val_acc", "val_acc",
                 "tta_test_acc", "test_acc", "train_seconds", "wall_seconds"), rows.get(0));
         assertEquals(13, rows.size());
         List<String> row = rows.stream().filter(r -> r.get(0).equals("batch-size=1000_lr-scale=2/seed-1"))
                 .findFirst().orElseThrow();
-        assertEquals(List.of("1000", "2", "1", "2"), row.subList(1, 5));
-        assertEquals(0.950, Double.parseDouble(row.get(5)), EXACT);
-        assertEquals(0.945, Double.parseDouble(row.get(6)), EXACT);
-        assertEquals(0.940, Double.parseDouble(row.get(7)), EXACT);
-        assertEquals(0.935, Double.parseDouble(row.get(8)), EXACT);
-        assertEquals(20.0, Double.parseDouble(row.get(9)), EXACT);
-        assertEquals(25.0, Double.parseDouble(row.get(10)), EXACT);
+        assertEquals(List.of("1000", "2", "1", "2", "finished"), row.subList(1, 6));
+        assertEquals(0.950, Double.parseDouble(row.get(6)), EXACT);
+        assertEquals(0.945, Double.parseDouble(row.get(7)), EXACT);
+        assertEquals(0.940, Double.parseDouble(row.get(8)), EXACT);
+        assertEquals(0.935, Double.parseDouble(row.get(9)), EXACT);
+        assertEquals(20.0, Double.parseDouble(row.get(10)), EXACT);
+        assertEquals(25.0, Double.parseDouble(row.get(11)), EXACT);
+    }
+
+    @Test
+    void aPointWhoseRunsDivergedIsMarkedDivergedInEveryTableAndFigure(@TempDir Path dir) throws IOException {
+        RunFixtures.sweepJson(dir, AXES, 2);
+        for (Map<String, String> point : RunFixtures.grid(AXES)) {
+            for (int seed = 0; seed < 2; seed++) {
+                Path folder = dir.resolve(RunFixtures.folderOf(point, seed));
+                if (point.get("lr-scale").equals("2") && point.get("batch-size").equals("2000")) {
+                    RunFixtures.diverged(folder, point, seed, RunFixtures.HOLDOUT, 3 + seed);
+                } else if (point.get("lr-scale").equals("2") && point.get("batch-size").equals("500") && seed == 1) {
+                    RunFixtures.diverged(folder, point, seed, RunFixtures.HOLDOUT, 9);
+                } else {
+                    RunFixtures.finished(folder, point, seed, RunFixtures.HOLDOUT, accuracy(point, seed));
+                }
+            }
+        }
+        Output output = new Output();
+        Report.Written written = Report.write(dir, output.stream);
+        assertEquals(9, written.finishedRuns());
+        assertEquals(3, written.divergedRuns());
+        assertEquals(0, written.unfinishedRuns());
+        assertTrue(output.text().contains("9 finished, 3 diverged, 0 unfinished"), output.text());
+
+        List<List<String>> results = csv(dir.resolve("results.csv"));
+        List<String> divergedRow = results.stream()
+                .filter(r -> r.get(0).equals("batch-size=2000_lr-scale=2/seed-0")).findFirst().orElseThrow();
+        assertEquals("diverged", divergedRow.get(5));
+        assertEquals("", divergedRow.get(6), "a diverged run has no accuracy");
+
+        Map<String, Map<String, String>> summary = summaryByPoint(dir.resolve("summary.csv"), 2);
+        assertEquals("0", summary.get("2000/2").get("n"));
+        assertEquals("2", summary.get("2000/2").get("diverged"));
+        assertEquals("", summary.get("2000/2").get("tta_val_acc_mean"));
+        assertEquals("1", summary.get("500/2").get("n"));
+        assertEquals("1", summary.get("500/2").get("diverged"));
+        assertEquals(0.920, Double.parseDouble(summary.get("500/2").get("tta_val_acc_mean")), EXACT,
+                "the mean is over the finished runs");
+
+        Heatmap heatmap = Heatmap.of(Study.load(dir)).get(0);
+        List<String> texts = ((XYPlot) heatmap.chart().getPlot()).getAnnotations().stream()
+                .filter(a -> a instanceof XYTextAnnotation).map(a -> ((XYTextAnnotation) a).getText()).toList();
+        assertEquals(1, texts.stream().filter(Heatmap.DIVERGED::equals).count(), texts.toString());
+        assertTrue(texts.contains("n=1, 1 diverged"), texts.toString());
+        assertTrue(Double.isNaN(heatmap.means()[1][2]), "no mean to colour the diverged cell with");
+        String markdown = Files.readString(dir.resolve("report.md"));
+        assertTrue(markdown.contains("| 2000 | 2 | 0 | diverged |"), markdown);
     }
 
     @Test
@@ -298,10 +345,10 @@ class ReportTest {
         assertFalse(Files.exists(dir.resolve("curves.png")));
         List<List<String>> results = csv(dir.resolve("results.csv"));
         assertEquals(2, results.size());
-        assertEquals(List.of("folder", "seed", "epochs", "tta_val_acc", "val_acc", "tta_test_acc", "test_acc",
-                "train_seconds", "wall_seconds"), results.get(0));
+        assertEquals(List.of("folder", "seed", "epochs", "status", "tta_val_acc", "val_acc", "tta_test_acc",
+                "test_acc", "train_seconds", "wall_seconds"), results.get(0));
         // No holdout: the val_* cells are empty, not zero.
-        assertCells(List.of(".", "3", "2", "", "", "0.94", "0.935", "40", "45"), results.get(1));
+        assertCells(List.of(".", "3", "2", "finished", "", "", "0.94", "0.935", "40", "45"), results.get(1));
         List<List<String>> summary = csv(dir.resolve("summary.csv"));
         assertEquals(2, summary.size());
         assertEquals("1", summary.get(1).get(0));
@@ -326,7 +373,7 @@ class ReportTest {
         Files.createDirectories(dir.resolve("empty/deeper"));
         Files.writeString(dir.resolve("notes.txt"), "no runs here");
         InputError error = assertThrows(InputError.class, () -> Report.write(dir, new Output().stream));
-        assertEquals("no runs in " + dir + " (no summary.json or metrics.jsonl); point report at a sweep folder or"
+        assertEquals("no runs in " + dir + " (no run folder with metrics or a summary below it); point report at a sweep folder or"
                 + " a run folder", error.getMessage());
         try (Stream<Path> files = Files.list(dir)) {
             assertEquals(Set.of("empty", "notes.txt"), files.map(f -> f.getFileName().toString())
@@ -438,8 +485,8 @@ class ReportTest {
         Report.write(dir, new Output().stream);
 
         List<List<String>> rows = csv(dir.resolve("results.csv"));
-        assertCells(List.of("new", "1", "2", "", "", "0.95", "0.945", "20", "25"), rows.get(1));
-        assertCells(List.of("old", "0", "2", "", "", "0.93", "", "10", "15"), rows.get(2));
+        assertCells(List.of("new", "1", "2", "finished", "", "", "0.95", "0.945", "20", "25"), rows.get(1));
+        assertCells(List.of("old", "0", "2", "finished", "", "", "0.93", "", "10", "15"), rows.get(2));
     }
 
     @Test

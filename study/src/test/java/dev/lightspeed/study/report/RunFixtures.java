@@ -1,15 +1,18 @@
 package dev.lightspeed.study.report;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lightspeed.models.Presets;
 import dev.lightspeed.models.Recipe;
 import dev.lightspeed.models.RecipeJson;
 import dev.lightspeed.models.run.EpochMetrics;
-import dev.lightspeed.models.run.RunFiles;
+import dev.lightspeed.models.run.EpochTimes;
+import dev.lightspeed.models.run.RunFolder;
+import dev.lightspeed.models.run.RunStatus;
 import dev.lightspeed.models.run.RunSummary;
+import dev.lightspeed.models.run.SplitScores;
+import dev.lightspeed.models.run.TrainingScores;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -65,15 +68,21 @@ final class RunFixtures {
     /** A run that completed all its epochs and wrote summary.json. */
     static void finished(Path folder, Map<String, String> point, long seed, int holdout, double acc)
             throws IOException {
-        epochs(folder, EPOCHS, EPOCHS, holdout, acc);
+        RunFolder run = epochs(folder, EPOCHS, EPOCHS, holdout, acc);
         boolean heldOut = holdout > 0;
-        RunSummary summary = new RunSummary(Presets.DEFAULT, recipe(point), seed, "cifar10", holdout, heldOut ? 17 : 0,
-                "cpu", "fp32", 2, EPOCHS, 2, heldOut ? acc - 0.005 : null, heldOut ? acc : null,
-                heldOut ? acc - 0.015 : acc - 0.005, heldOut ? acc - 0.01 : acc, null, null, trainSeconds(seed),
-                wallSeconds(seed),
-                1000, 1 << 20, Map.of("forward", 1.0), folder.resolve(RunFiles.MODEL).toString());
-        Files.write(folder.resolve(RunFiles.SUMMARY),
-                JSON.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(summary));
+        run.writeSummary(new RunSummary(Presets.DEFAULT, recipe(point), seed, "cifar10", holdout, heldOut ? 17 : 0,
+                "cpu", "fp32", 2, EPOCHS, 2, RunStatus.FINISHED, null, heldOut ? acc - 0.005 : null,
+                heldOut ? acc : null, heldOut ? acc - 0.015 : acc - 0.005, heldOut ? acc - 0.01 : acc, null, null,
+                trainSeconds(seed), wallSeconds(seed), 1000, 1 << 20, Map.of("forward", 1.0), run.model().toString()));
+    }
+
+    /** A run whose loss diverged at {@code step}, in its first epoch: a summary without accuracies, no rows. */
+    static void diverged(Path folder, Map<String, String> point, long seed, int holdout, int step)
+            throws IOException {
+        RunFolder run = RunFolder.create(folder);
+        run.writeSummary(new RunSummary(Presets.DEFAULT, recipe(point), seed, "cifar10", holdout,
+                holdout > 0 ? 17 : 0, "cpu", "fp32", 2, EPOCHS, 2, RunStatus.DIVERGED, step, null, null, null, null,
+                null, null, 1, 2, 1000, 1 << 20, Map.of("forward", 1.0), run.model().toString()));
     }
 
     /** A run stopped after {@code done} of its epochs: metrics.jsonl only. */
@@ -81,22 +90,21 @@ final class RunFixtures {
         epochs(folder, done, EPOCHS, holdout, acc);
     }
 
-    private static void epochs(Path folder, int done, int total, int holdout, double acc) throws IOException {
-        Files.createDirectories(folder);
+    private static RunFolder epochs(Path folder, int done, int total, int holdout, double acc) throws IOException {
+        RunFolder run = RunFolder.create(folder);
         boolean heldOut = holdout > 0;
-        StringBuilder lines = new StringBuilder();
         for (int epoch = 1; epoch <= done; epoch++) {
             double behind = 0.1 * (total - epoch);
             boolean last = epoch == total;
             double testAcc = (heldOut ? acc - 0.015 : acc - 0.005) - behind;
-            EpochMetrics row = new EpochMetrics(epoch, 1.0 / epoch, 0.5 + 0.1 * epoch,
-                    heldOut ? 0.9 / epoch : null, heldOut ? acc - 0.005 - behind : null, 0.8 / epoch, testAcc,
-                    heldOut && last ? acc : null, last ? (heldOut ? acc - 0.01 : acc) : null, null, null, null, 5,
-                    6.0 * epoch, 1000,
-                    1 << 20, Map.of("forward", 1.0));
-            lines.append(JSON.writeValueAsString(row)).append('\n');
+            SplitScores validation = heldOut ? new SplitScores(0.9 / epoch, acc - 0.005 - behind,
+                    last ? acc : null, null, null) : null;
+            SplitScores test = new SplitScores(0.8 / epoch, testAcc, last ? (heldOut ? acc - 0.01 : acc) : null,
+                    null, null);
+            run.appendMetrics(new EpochMetrics(epoch, new TrainingScores(1.0 / epoch, 0.5 + 0.1 * epoch), validation,
+                    test, new EpochTimes(5, 6.0 * epoch, 1000, 1 << 20, Map.of("forward", 1.0))));
         }
-        Files.writeString(folder.resolve(RunFiles.METRICS), lines);
+        return run;
     }
 
     /**

@@ -1,6 +1,5 @@
 package dev.lightspeed.train;
 
-import dev.lightspeed.models.run.RunFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lightspeed.data.Cifar10;
@@ -13,7 +12,10 @@ import dev.lightspeed.models.InputError;
 import dev.lightspeed.models.Normalization;
 import dev.lightspeed.models.Presets;
 import dev.lightspeed.models.Recipe;
-import org.bytedeco.pytorch.Tensor;
+import dev.lightspeed.models.RunInterrupted;
+import dev.lightspeed.models.run.RunFolder;
+import dev.lightspeed.models.run.RunStatus;
+import dev.lightspeed.models.run.RunSummary;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.junit.jupiter.api.Test;
@@ -28,11 +30,13 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-class TrainerTest {
+class TrainingTest {
 
     /** Pinned, so that what a test checks does not depend on whether the CPU has native bf16. */
     private static final ComputeDevice FP32 = ComputeDevice.resolve("cpu", "fp32");
@@ -52,10 +56,13 @@ class TrainerTest {
         return ComputeDevice.resolve("cpu", precision);
     }
 
-    private static Trainer.Result train(Recipe recipe, Dataset data, long seed, ComputeDevice device, Path out)
+    private static Training training(Recipe recipe, Dataset data, long seed, ComputeDevice device) {
+        return Training.of(recipe, data).withSeed(seed).withDevice(device).withEvalBatch(50);
+    }
+
+    private static RunResult train(Recipe recipe, Dataset data, long seed, ComputeDevice device, Path out)
             throws Exception {
-        TrainConfig config = new TrainConfig(recipe, seed, device, false, 50, false);
-        return new Trainer(config, new TrainingListener() { }, () -> false).run(data, RunOutput.prepare(out));
+        return training(recipe, data, seed, device).start(RunFolder.create(out));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -65,17 +72,17 @@ class TrainerTest {
         ComputeDevice device = cpu(precision);
         Threads.configure(0);
         Dataset data = tinyData().holdOut(new Holdout(100, 5));
-        Trainer.Result first = train(tinyRecipe(), data, 42, device, dir.resolve("a"));
-        Trainer.Result second = train(tinyRecipe(), data, 42, device, dir.resolve("b"));
-        assertEquals(first.ttaTestAcc(), second.ttaTestAcc());
-        assertEquals(first.epochs().get(1).trainLoss(), second.epochs().get(1).trainLoss());
+        RunResult first = train(tinyRecipe(), data, 42, device, dir.resolve("a"));
+        RunResult second = train(tinyRecipe(), data, 42, device, dir.resolve("b"));
+        assertEquals(first.summary().ttaTestAcc(), second.summary().ttaTestAcc());
+        assertEquals(first.epochs().get(1).training().loss(), second.epochs().get(1).training().loss());
+        assertEquals(RunStatus.FINISHED, first.summary().status());
 
-        Path model = dir.resolve("a").resolve(RunFiles.MODEL);
-        Checkpoint checkpoint = Checkpoint.load(model);
+        Checkpoint checkpoint = Checkpoint.load(first.checkpoint());
         assertEquals(42, checkpoint.seed());
         assertEquals(2, checkpoint.epoch());
-        assertEquals(first.ttaTestAcc(), checkpoint.accuracy());
-        List<String> lines = Files.readAllLines(dir.resolve("a").resolve(RunFiles.METRICS));
+        assertEquals(first.summary().ttaTestAcc(), checkpoint.accuracy());
+        List<String> lines = Files.readAllLines(dir.resolve("a").resolve("metrics.jsonl"));
         assertEquals(2, lines.size());
         JsonNode last = new ObjectMapper().readTree(lines.get(1));
         assertEquals(2, last.get("epoch").asInt());
@@ -85,13 +92,15 @@ class TrainerTest {
         double valAcc = last.get("val_acc").asDouble();
         // 100 held-out images: an accuracy is a whole number of them.
         assertEquals(Math.round(valAcc * 100), valAcc * 100, 1e-9);
-        assertEquals(300, first.data().train().count());
+        assertEquals(100, first.summary().holdout());
+        assertEquals(first.epochs(), RunFolder.open(dir.resolve("a")).readMetrics(), "metrics.jsonl reads back whole");
+        assertEquals(first.summary(), RunFolder.open(dir.resolve("a")).readSummary().orElseThrow());
         assertTrue(last.get("peak_rss_bytes").asLong() > 0);
 
         // The saved weights give the same evaluation as the trained network.
         Network reloaded = Network.fromValues(checkpoint.architecture(), device, checkpoint.tensors());
         DeviceImages test = DeviceImages.upload(data.test(), checkpoint.normalization(), device);
-        assertEquals(first.ttaTestAcc(), Evaluation.evaluate(reloaded, test, 2, 50).accuracy());
+        assertEquals(first.summary().ttaTestAcc(), Evaluation.evaluate(reloaded, test, 2, 50).accuracy());
     }
 
     @ParameterizedTest(name = "{0}")
@@ -101,7 +110,7 @@ class TrainerTest {
         ComputeDevice device = cpu(precision);
         Threads.configure(0);
         Dataset data = tinyData();
-        Trainer.Result whole = train(tinyRecipe(), data, 7, device, dir.resolve("whole"));
+        RunResult whole = train(tinyRecipe(), data, 7, device, dir.resolve("whole"));
 
         Path out = dir.resolve("split");
         int[] steps = {0};
@@ -111,51 +120,70 @@ class TrainerTest {
                 steps[0]++;
             }
         };
-        TrainConfig first = new TrainConfig(tinyRecipe(), 7, device, false, 50, false);
         // Ask to stop once the first epoch's 4 steps are done, as Ctrl-C would.
-        InputError stopped = assertThrows(InputError.class,
-                () -> new Trainer(first, counter, () -> steps[0] >= 4).run(data, RunOutput.prepare(out)));
-        assertTrue(stopped.getMessage().startsWith(
-                "interrupted at epoch 2, step 1; the last complete epoch is saved in "), stopped.getMessage());
-        assertTrue(stopped.getMessage().endsWith("(continue with --resume)"), stopped.getMessage());
-        assertEquals(1, Checkpoint.load(out.resolve(RunFiles.MODEL)).epoch());
+        RunInterrupted stopped = assertThrows(RunInterrupted.class, () -> training(tinyRecipe(), data, 7, device)
+                .withListener(counter).withStopRequest(() -> steps[0] >= 4).start(RunFolder.create(out)));
+        assertEquals("interrupted at epoch 2, step 1; the last complete epoch (1) is saved in " + out,
+                stopped.getMessage());
+        assertEquals(1, stopped.epochsSaved());
+        RunFolder folder = RunFolder.open(out);
+        assertEquals(1, Checkpoint.load(folder.model()).epoch());
+        assertFalse(folder.hasSummary(), "an interrupted run has not ended");
 
-        for (TrainConfig other : List.of(new TrainConfig(tinyRecipe().with("epochs", "3"), 7, device, true, 50, false),
-                new TrainConfig(tinyRecipe(), 8, device, true, 50, false))) {
-            InputError refused = assertThrows(InputError.class,
-                    () -> new Trainer(other, new TrainingListener() { }, () -> false).run(data, RunOutput.prepare(out)));
+        for (Training other : List.of(training(tinyRecipe().with("epochs", "3"), data, 7, device),
+                training(tinyRecipe(), data, 8, device))) {
+            InputError refused = assertThrows(InputError.class, () -> other.resume(RunFolder.open(out)));
             assertTrue(refused.getMessage().contains("another recipe or seed"), refused.getMessage());
         }
-        InputError otherHoldout = assertThrows(InputError.class, () -> new Trainer(
-                new TrainConfig(tinyRecipe(), 7, device, true, 50, false), new TrainingListener() { }, () -> false)
-                .run(tinyData().holdOut(new Holdout(20, 7)), RunOutput.prepare(out)));
+        InputError otherHoldout = assertThrows(InputError.class, () -> training(tinyRecipe(),
+                tinyData().holdOut(new Holdout(20, 7)), 7, device).resume(RunFolder.open(out)));
         assertTrue(otherHoldout.getMessage().contains("held out no images, not 20 images (seed 7)"),
                 otherHoldout.getMessage());
-        TrainConfig resumed = new TrainConfig(tinyRecipe(), 7, device, true, 50, false);
-        Trainer.Result rest = new Trainer(resumed, new TrainingListener() { }, () -> false)
-                .run(data, RunOutput.prepare(out));
+        RunResult rest = training(tinyRecipe(), data, 7, device).resume(RunFolder.open(out));
         assertEquals(1, rest.epochs().size());
-        assertEquals(whole.epochs().get(1).trainLoss(), rest.epochs().get(0).trainLoss());
-        assertEquals(whole.ttaTestAcc(), rest.ttaTestAcc());
-        assertEquals(2, Files.readAllLines(out.resolve(RunFiles.METRICS)).size());
+        assertEquals(whole.epochs().get(1).training().loss(), rest.epochs().get(0).training().loss());
+        assertEquals(whole.summary().ttaTestAcc(), rest.summary().ttaTestAcc());
+        assertEquals(2, RunFolder.open(out).readMetrics().size());
+        InputError finished = assertThrows(InputError.class,
+                () -> training(tinyRecipe(), data, 7, device).resume(RunFolder.open(out)));
+        assertTrue(finished.getMessage().contains("nothing to continue"), finished.getMessage());
     }
 
     @Test
-    void nonFiniteLossStopsTheRunAndNamesTheStep(@TempDir Path dir) {
+    void aRunStoppedInItsFirstEpochLeavesNoFolderBehind(@TempDir Path dir) {
+        Threads.configure(0);
+        Path out = dir.resolve("new/run");
+        RunInterrupted stopped = assertThrows(RunInterrupted.class, () -> training(tinyRecipe(), tinyData(), 1, FP32)
+                .withStopRequest(() -> true).start(RunFolder.create(out)));
+        assertEquals(0, stopped.epochsSaved());
+        assertTrue(stopped.getMessage().endsWith("nothing was saved"), stopped.getMessage());
+        assertFalse(Files.exists(dir.resolve("new")), "the folders the run made are gone again");
+    }
+
+    @Test
+    void aDivergingRunEndsWithADivergedSummaryThatNamesTheStep(@TempDir Path dir) throws Exception {
         Threads.configure(0);
         Recipe exploding = tinyRecipe().with("lr-scale", "1e30");
-        InputError error = assertThrows(InputError.class,
-                () -> train(exploding, tinyData(), 1, FP32, dir.resolve("x")));
-        // The message of a divergence, not of an interruption (which also names a step).
-        assertTrue(error.getMessage().matches(
-                "loss became (NaN|-?Infinity) at epoch 1, step \\d+ \\(global step \\d+\\); try a smaller --lr-scale"),
-                error.getMessage());
+        RunResult result = train(exploding, tinyData(), 1, FP32, dir.resolve("x"));
+        assertTrue(result.diverged());
+        RunSummary summary = RunFolder.open(dir.resolve("x")).readSummary().orElseThrow();
+        assertEquals(RunStatus.DIVERGED, summary.status());
+        int step = summary.divergedAtStep();
+        assertTrue(step >= 1 && step <= 8, "a step of the run's 8: " + step);
+        assertNull(summary.testAcc());
+        assertNull(summary.ttaTestAcc());
+        assertTrue(result.divergence().matches("the loss became (NaN|-?Infinity) at step " + step
+                + " \\(epoch \\d, step \\d of 4\\)"), result.divergence());
+        assertEquals(step > 4 ? 1 : 0, result.epochs().size(), "rows of the epochs completed before it");
+        JsonNode written = new ObjectMapper().readTree(dir.resolve("x").resolve("summary.json").toFile());
+        assertEquals("diverged", written.get("status").asText());
+        assertEquals(step, written.get("diverged_at_step").asInt());
     }
 
     @Test
     void theNetworkIsFittedToTheDatasetsImagesAndClasses() {
         Recipe recipe = tinyRecipe();
-        assertEquals(recipe, Trainer.fit(recipe, tinyData()), "airbench94 on CIFAR-10 is its own fit");
+        assertEquals(recipe, Training.fit(recipe, tinyData()), "airbench94 on CIFAR-10 is its own fit");
 
         List<String> hundredClasses = new ArrayList<>();
         for (int c = 0; c < 100; c++) {
@@ -164,14 +192,14 @@ class TrainerTest {
         DatasetInfo cifarShaped = Cifar10.INFO;
         DatasetInfo moreClasses = new DatasetInfo("hundred", hundredClasses, cifarShaped.channels(),
                 cifarShaped.imageSize(), cifarShaped.normalization());
-        Recipe hundred = Trainer.fit(recipe, new Dataset(moreClasses, SyntheticData.randomSplit(400, 3),
+        Recipe hundred = Training.fit(recipe, new Dataset(moreClasses, SyntheticData.randomSplit(400, 3),
                 SyntheticData.randomSplit(100, 4)));
         assertEquals(100, hundred.architecture().numClasses());
         assertEquals(recipe.architecture().finalPool(), hundred.architecture().finalPool());
 
         // 64 px gray: 63 after the 2×2 whitening conv, then 31, 15 and 7 after the three groups' pools.
         Dataset gray64 = grayDataset(64);
-        Recipe fitted = Trainer.fit(recipe, gray64);
+        Recipe fitted = Training.fit(recipe, gray64);
         assertEquals(1, fitted.architecture().inputChannels());
         assertEquals(64, fitted.architecture().imageSize());
         assertEquals(7, fitted.architecture().finalPool());
@@ -183,10 +211,10 @@ class TrainerTest {
             assertEquals(List.of(4L, 10L), List.of(logits.size(0), logits.size(1)));
         }
 
-        String small = assertThrows(InputError.class, () -> Trainer.fit(recipe, grayDataset(8))).getMessage();
+        String small = assertThrows(InputError.class, () -> Training.fit(recipe, grayDataset(8))).getMessage();
         assertTrue(small.contains("too small") && small.contains("at least 9 pixels"), small);
         String batch = assertThrows(InputError.class,
-                () -> Trainer.fit(recipe.with("batch-size", "500"), tinyData())).getMessage();
+                () -> Training.fit(recipe.with("batch-size", "500"), tinyData())).getMessage();
         assertTrue(batch.contains("larger than the training set (400 images)"), batch);
     }
 
@@ -207,7 +235,8 @@ class TrainerTest {
         Dataset full = Cifar10.load(Path.of(folder));
         Dataset data = new Dataset(full.info(), full.train().head(10_000), full.test().head(2_000));
         Recipe recipe = Presets.named("airbench94").with("epochs", "2").with("batch-size", "500");
-        Trainer.Result result = train(recipe, data, 0, ComputeDevice.resolve("cpu", "auto"), dir.resolve("real"));
+        RunSummary result = train(recipe, data, 0, ComputeDevice.resolve("cpu", "auto"), dir.resolve("real"))
+                .summary();
         System.out.printf("short real-data run: TTA accuracy %.4f in %.1f s%n", result.ttaTestAcc(),
                 result.trainSeconds());
         // Chance is 0.10; two short epochs on a fifth of the data reach well above 0.5 when the recipe works.

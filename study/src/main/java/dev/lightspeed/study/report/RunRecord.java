@@ -6,14 +6,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.lightspeed.models.Failures;
 import dev.lightspeed.models.InputError;
 import dev.lightspeed.models.run.EpochMetrics;
-import dev.lightspeed.models.run.RunFiles;
+import dev.lightspeed.models.run.RunFolder;
 import dev.lightspeed.models.run.RunSummary;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,17 +23,17 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 
 /**
- * What a report needs from one run folder: its epochs from metrics.jsonl, its summary.json when it has finished
- * (null while it has not), and the hyperparameters of its recipe flattened to text ({@code batch-size} →
- * {@code 500}, {@code architecture.block-widths} → {@code [64,256,256]}).
+ * What a report needs from one run folder: its epochs, its summary when it has ended (null while it has not), and
+ * the hyperparameters of its recipe flattened to text ({@code batch-size} → {@code 500},
+ * {@code architecture.block-widths} → {@code [64,256,256]}).
  *
  * @param name the folder relative to the reported folder, with {@code /} between names ({@code .} for itself)
  */
-record RunFolder(String name, List<EpochMetrics> epochs, RunSummary summary, Map<String, String> hyperparameters) {
+record RunRecord(String name, List<EpochMetrics> epochs, RunSummary summary, Map<String, String> hyperparameters) {
 
     /**
      * Lenient on purpose, unlike recipe files: a report reads runs written by older and newer versions, and a field
@@ -45,23 +43,33 @@ record RunFolder(String name, List<EpochMetrics> epochs, RunSummary summary, Map
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
 
-    public RunFolder {
+    public RunRecord {
         epochs = List.copyOf(epochs);
         hyperparameters = Collections.unmodifiableMap(new LinkedHashMap<>(hyperparameters));
     }
 
+    /** True once the run has ended with every epoch trained; a diverged run has ended but not finished. */
     public boolean finished() {
+        return summary != null && !summary.diverged();
+    }
+
+    /** True when the run's loss diverged: it has a summary and a recipe, but no accuracy. */
+    public boolean diverged() {
+        return summary != null && summary.diverged();
+    }
+
+    /** True once the run has ended, finished or diverged: its summary is written. */
+    public boolean ended() {
         return summary != null;
     }
 
     /** The measure from summary.json, or null while the run is unfinished or where it did not measure it. */
     public Double value(Measure measure) {
-        return summary == null ? null : measure.of(summary);
+        return finished() ? measure.of(summary) : null;
     }
 
     static boolean isRun(Path folder) {
-        return Files.isRegularFile(folder.resolve(RunFiles.METRICS))
-                || Files.isRegularFile(folder.resolve(RunFiles.SUMMARY));
+        return RunFolder.holdsRun(folder);
     }
 
     /** Run folders at most {@code maxDepth} levels below {@code root}, not below one another, sorted by path. */
@@ -111,64 +119,32 @@ record RunFolder(String name, List<EpochMetrics> epochs, RunSummary summary, Map
         return String.join("/", names);
     }
 
-    static RunFolder read(Path root, Path folder) {
+    static RunRecord read(Path root, Path folder) {
         String name = relativeName(root, folder);
-        List<EpochMetrics> epochs = readEpochs(folder.resolve(RunFiles.METRICS));
-        Path summaryFile = folder.resolve(RunFiles.SUMMARY);
-        if (!Files.isRegularFile(summaryFile)) {
-            return new RunFolder(name, epochs, null, Map.of());
+        RunFolder run = RunFolder.open(folder);
+        List<EpochMetrics> epochs = run.readMetrics();
+        Optional<ObjectNode> stored = run.readSummaryTree();
+        if (stored.isEmpty()) {
+            return new RunRecord(name, epochs, null, Map.of());
         }
-        ObjectNode summary = readObject(summaryFile);
+        ObjectNode summary = stored.get();
         Map<String, String> hyperparameters = new LinkedHashMap<>();
         // The recipe is kept as text rather than bound to Recipe: Recipe validates strictly (a field this version
         // does not know is an error), and a report only compares values.
         flatten("", summary.remove("recipe"), hyperparameters);
         for (Measure measure : Measure.values()) {
             if (!summary.hasNonNull(measure.column())) {
-                // An older summary.json lacks some measures; NaN reads as "not measured", where 0 would be a value.
+                // An older summary.json lacks some measures, and a diverged run has no accuracy; NaN reads as "not
+                // measured", where 0 would be a value.
                 summary.put(measure.column(), Double.NaN);
             }
         }
         try {
-            return new RunFolder(name, epochs, JSON.treeToValue(summary, RunSummary.class), hyperparameters);
+            return new RunRecord(name, epochs, JSON.treeToValue(summary, RunSummary.class), hyperparameters);
         } catch (JsonProcessingException | IllegalArgumentException e) {
-            throw unreadable(summaryFile, "not a run summary: " + firstLine(e.getMessage()));
+            throw new InputError("cannot read the summary of " + folder + " (not a run summary: "
+                    + firstLine(e.getMessage()) + "); repair or remove that run folder");
         }
-    }
-
-    private static List<EpochMetrics> readEpochs(Path file) {
-        if (!Files.isRegularFile(file)) {
-            return List.of();
-        }
-        List<String> lines = readLines(file);
-        // Keyed by epoch so that a row written again (a resumed run) replaces the earlier one.
-        Map<Integer, EpochMetrics> byEpoch = new TreeMap<>();
-        for (int i = 0; i < lines.size(); i++) {
-            if (lines.get(i).isBlank()) {
-                continue;
-            }
-            try {
-                EpochMetrics row = JSON.readValue(lines.get(i), EpochMetrics.class);
-                byEpoch.put(row.epoch(), row);
-            } catch (JsonProcessingException e) {
-                throw unreadable(file, "line " + (i + 1) + " is not a metrics row: "
-                        + firstLine(e.getOriginalMessage()));
-            }
-        }
-        return List.copyOf(byEpoch.values());
-    }
-
-    private static ObjectNode readObject(Path file) {
-        JsonNode tree;
-        try {
-            tree = JSON.readTree(String.join("\n", readLines(file)));
-        } catch (JsonProcessingException e) {
-            throw unreadable(file, "not valid JSON: " + firstLine(e.getOriginalMessage()));
-        }
-        if (!(tree instanceof ObjectNode object)) {
-            throw unreadable(file, "it must hold one JSON object");
-        }
-        return object;
     }
 
     private static String firstLine(String text) {
@@ -188,17 +164,5 @@ record RunFolder(String name, List<EpochMetrics> epochs, RunSummary summary, Map
                 into.put(name, value.isValueNode() ? value.asText() : value.toString());
             }
         });
-    }
-
-    private static List<String> readLines(Path file) {
-        try {
-            return Files.readAllLines(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw unreadable(file, Failures.oneLine(e));
-        }
-    }
-
-    private static InputError unreadable(Path file, String reason) {
-        return new InputError("cannot read " + file + " (" + reason + "); repair or remove that run folder");
     }
 }
