@@ -23,4 +23,12 @@ public interface Command {
      * {@link dev.lightspeed.models.InputError}, which {@link Main} prints as one line with status 2.
      */
     int run(CommandLine line, PrintStream out) throws Exception;
+
+    /**
+     * Whether the command polls {@link Interruption#requested()} and stops cleanly on Ctrl-C; {@link Main} then
+     * holds the process open (briefly) until the command has ended.
+     */
+    default boolean stopsOnRequest() {
+        return false;
+    }
 }

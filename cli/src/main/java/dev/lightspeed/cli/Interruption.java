@@ -4,14 +4,17 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Ctrl-C during training: the JVM's shutdown hook asks the training loop to stop at the next step and waits
- * (bounded) until the loop has left its files in a clean state, instead of dying mid-write.
+ * Ctrl-C during a command that stops on request (train, sweep): the JVM's shutdown hook asks the training loop to
+ * stop at its next step and waits (bounded) until the command has ended, its files whole and its last line
+ * printed, instead of dying mid-write. The process then exits with status 130, as one stopped by SIGINT does.
  */
 final class Interruption implements AutoCloseable {
 
     private static final long GRACE_SECONDS = 60;
 
-    private volatile boolean requested;
+    /** Set by the hook of the command that is running; one command runs at a time in a process. */
+    private static volatile boolean requested;
+
     private final CountDownLatch finished = new CountDownLatch(1);
     private final Thread hook;
 
@@ -26,13 +29,16 @@ final class Interruption implements AutoCloseable {
         }, "lightspeed-interrupt");
     }
 
+    /** Installed by {@link Main} around a command; closing it lets a requested shutdown go on. */
     static Interruption install() {
+        requested = false;
         Interruption interruption = new Interruption();
         Runtime.getRuntime().addShutdownHook(interruption.hook);
         return interruption;
     }
 
-    boolean requested() {
+    /** Whether Ctrl-C asked the running command to stop; what a training run polls before each step. */
+    static boolean requested() {
         return requested;
     }
 

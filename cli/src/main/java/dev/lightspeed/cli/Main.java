@@ -74,6 +74,18 @@ public final class Main {
             printHelp(command, options, out);
             return OK;
         }
+        if (!command.stopsOnRequest()) {
+            return runReporting(command, line, options, verbose, out, err);
+        }
+        // Closed only after the command's last line is printed: a Ctrl-C shutdown waits for it.
+        try (Interruption interruption = Interruption.install()) {
+            return runReporting(command, line, options, verbose, out, err);
+        }
+    }
+
+    /** Runs the command and turns what it throws into one line on {@code err} and an exit status. */
+    private static int runReporting(Command command, CommandLine line, Options options, boolean verbose,
+            PrintStream out, PrintStream err) {
         try {
             return command.run(line, out);
         } catch (InputError e) {

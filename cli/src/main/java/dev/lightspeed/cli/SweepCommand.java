@@ -60,6 +60,11 @@ final class SweepCommand implements Command {
     }
 
     @Override
+    public boolean stopsOnRequest() {
+        return true;
+    }
+
+    @Override
     public Options options() {
         Options o = new Options();
         DataOptions.add(o);
@@ -132,13 +137,13 @@ final class SweepCommand implements Command {
             return Main.OK;
         }
         Sweep.Outcome outcome;
-        try (Interruption interruption = Interruption.install()) {
+        try {
             if (traceSteps != null) {
                 ProfileOptions.noteUnavailable(out);
             }
             Sweep.RunTrainer trainer = (run, runFolder, resume) -> {
                 Training training = Training.of(run.recipe(), data).withSeed(run.seed()).withDevice(device)
-                        .withEvalBatch(evalBatch).withStopRequest(interruption::requested);
+                        .withEvalBatch(evalBatch).withStopRequest(Interruption::requested);
                 TrainingTable table = new TrainingTable(out, data.hasValidation(),
                         training.recipe().averagesWeights());
                 table.header();

@@ -55,6 +55,11 @@ final class TrainCommand implements Command {
     }
 
     @Override
+    public boolean stopsOnRequest() {
+        return true;
+    }
+
+    @Override
     public Options options() {
         Options o = new Options();
         DataOptions.add(o);
@@ -163,48 +168,46 @@ final class TrainCommand implements Command {
                 + " threads, " + runs + (runs == 1 ? " run" : " runs") + " → " + outRoot);
         List<Double> accuracies = new ArrayList<>();
         List<String> divergences = new ArrayList<>();
-        try (Interruption interruption = Interruption.install()) {
-            for (int r = 0; r < runs; r++) {
-                long runSeed = seed + r;
-                TraceRequest trace = traceFile == null ? null
-                        : new TraceRequest(perRun(traceFile, runs, r), traceSteps);
-                if (runs > 1) {
-                    out.println();
-                    out.println("run " + (r + 1) + "/" + runs + " (seed " + runSeed + ")");
-                }
-                table.header();
-                Training run = training.withSeed(runSeed).withTrace(trace).withListener(table)
-                        .withStopRequest(interruption::requested);
-                RunResult result;
-                try {
-                    result = resumed != null ? run.resume(resumed)
-                            : run.start(RunFolder.create(runs == 1 ? outRoot : outRoot.resolve("run-" + (r + 1))));
-                } catch (RunInterrupted e) {
-                    throw new RunInterrupted(e.getMessage() + (e.epochsSaved() > 0
-                            ? " (continue with --resume --out " + (runs == 1 ? outRoot : outRoot.resolve("run-"
-                            + (r + 1))) + ")" : ""), e.epochsSaved());
-                }
-                if (result.diverged()) {
-                    String line1 = "run " + (r + 1) + " (seed " + runSeed + ") diverged: " + result.divergence();
-                    out.println(line1 + "; recorded in " + result.folder());
-                    divergences.add(line1);
-                    continue;
-                }
-                out.println(finalLine(result.summary()));
-                if (trace != null) {
-                    out.println(ProfileOptions.written(trace.file()));
-                }
-                accuracies.add(result.summary().ttaTestAcc());
-                if (line.hasOption("export")) {
-                    Path onnx = perRun(Path.of(line.getOptionValue("export")), runs, r);
-                    // The moving average, when the recipe kept one, as export and eval choose by default.
-                    Checkpoint trained = Checkpoint.load(result.checkpoint());
-                    ExportResult exported = ModelExport.write(trained.withDefaultWeights(), onnx,
-                            ExportOptions.defaults().withPrecision(exportPrecision)
-                                    .withTta(line.hasOption("export-tta")).withProducerVersion(Version.current()),
-                            data::train, OptionalInt.empty());
-                    out.println("exported " + exported.path());
-                }
+        for (int r = 0; r < runs; r++) {
+            long runSeed = seed + r;
+            TraceRequest trace = traceFile == null ? null
+                    : new TraceRequest(perRun(traceFile, runs, r), traceSteps);
+            if (runs > 1) {
+                out.println();
+                out.println("run " + (r + 1) + "/" + runs + " (seed " + runSeed + ")");
+            }
+            table.header();
+            Training run = training.withSeed(runSeed).withTrace(trace).withListener(table)
+                    .withStopRequest(Interruption::requested);
+            RunResult result;
+            try {
+                result = resumed != null ? run.resume(resumed)
+                        : run.start(RunFolder.create(runs == 1 ? outRoot : outRoot.resolve("run-" + (r + 1))));
+            } catch (RunInterrupted e) {
+                throw new RunInterrupted(e.getMessage() + (e.epochsSaved() > 0
+                        ? " (continue with --resume --out " + (runs == 1 ? outRoot : outRoot.resolve("run-"
+                        + (r + 1))) + ")" : ""), e.epochsSaved());
+            }
+            if (result.diverged()) {
+                String line1 = "run " + (r + 1) + " (seed " + runSeed + ") diverged: " + result.divergence();
+                out.println(line1 + "; recorded in " + result.folder());
+                divergences.add(line1);
+                continue;
+            }
+            out.println(finalLine(result.summary()));
+            if (trace != null) {
+                out.println(ProfileOptions.written(trace.file()));
+            }
+            accuracies.add(result.summary().ttaTestAcc());
+            if (line.hasOption("export")) {
+                Path onnx = perRun(Path.of(line.getOptionValue("export")), runs, r);
+                // The moving average, when the recipe kept one, as export and eval choose by default.
+                Checkpoint trained = Checkpoint.load(result.checkpoint());
+                ExportResult exported = ModelExport.write(trained.withDefaultWeights(), onnx,
+                        ExportOptions.defaults().withPrecision(exportPrecision)
+                                .withTta(line.hasOption("export-tta")).withProducerVersion(Version.current()),
+                        data::train, OptionalInt.empty());
+                out.println("exported " + exported.path());
             }
         }
         if (runs > 1 && !accuracies.isEmpty()) {
