@@ -14,6 +14,7 @@ import static dev.lightspeed.cli.CommandLineRun.assertUsageError;
 import static dev.lightspeed.cli.CommandLineRun.realCifar10;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SweepCommandTest {
 
@@ -25,6 +26,30 @@ class SweepCommandTest {
     private static List<String> listedRuns(Outcome outcome) {
         assertEquals(Main.OK, outcome.status(), outcome.err());
         return outcome.out().lines().filter(l -> l.startsWith("  ")).map(String::trim).toList();
+    }
+
+    @Test
+    void aDivergingPointIsRecordedTheOthersFinishAndTheReportMarksItsCell(@TempDir Path dir) throws Exception {
+        Path data = ColourFolder.write(dir.resolve("colours"), 30, 5);
+        Path recipe = Files.writeString(dir.resolve("narrow.json"), "{\"base\": \"airbench-folder64\","
+                + " \"epochs\": 1, \"batch-size\": 30, \"whitening-samples\": 60, \"translate\": 2,"
+                + " \"architecture\": {\"block-widths\": [8, 16, 16]}}");
+        Path out = dir.resolve("sweep");
+        Outcome swept = CommandLineRun.run(List.of(new SweepCommand(Map.of()), new ReportCommand()), "sweep",
+                "--data", data.toString(), "--image-size", "16", "--cache-dir", dir.resolve("cache").toString(),
+                "--recipe", recipe.toString(), "--grid", "lr-scale=1e30,1", "--holdout", "15", "--out",
+                out.toString());
+        assertEquals(Main.OK, swept.status(), swept.err());
+        assertTrue(swept.out().contains("diverged: the loss became"), swept.out());
+        assertTrue(swept.out().contains("2 trained, 0 continued, 0 finished before, 1 diverged"), swept.out());
+
+        Outcome reported = CommandLineRun.run(List.of(new ReportCommand()), "report", out.toString());
+        assertEquals(Main.OK, reported.status(), reported.err());
+        List<String> summary = Files.readAllLines(out.resolve("summary.csv"));
+        assertTrue(summary.get(0).startsWith("lr-scale,n,diverged,"), summary.get(0));
+        assertTrue(summary.get(1).startsWith("1e30,0,1,"), summary.toString());
+        assertTrue(summary.get(2).startsWith("1,1,0,"), summary.toString());
+        assertTrue(Files.readString(out.resolve("report.md")).contains("| 1e30 | 0 | diverged |"));
     }
 
     @Test
