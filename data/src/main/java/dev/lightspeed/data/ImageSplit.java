@@ -3,6 +3,8 @@ package dev.lightspeed.data;
 import dev.lightspeed.models.ImageGeometry;
 
 import java.util.Arrays;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
 
 /**
  * A set of square images with their labels, kept as raw bytes (one byte per pixel value, a quarter of what a
@@ -81,6 +83,47 @@ public record ImageSplit(byte[] images, int[] labels, int channels, int imageSiz
         }
         return new ImageSplit(Arrays.copyOf(images, n * imageBytes()), Arrays.copyOf(labels, n), channels,
                 imageSize);
+    }
+
+    /**
+     * {@code images} of this split's images spread evenly over it (the i-th of them is image i × count / images,
+     * so that classes keep their usual proportions), as NCHW float pixel batches in [0, 1] of at most
+     * {@code batch} images, converted as they are iterated. What an int8 export calibrates on.
+     */
+    public Iterable<float[]> evenlySpread(int images, int batch) {
+        if (images < 1 || images > count() || batch < 1) {
+            throw new IllegalArgumentException("cannot spread " + images + " of " + count() + " images in batches of "
+                    + batch);
+        }
+        int imageBytes = imageBytes();
+        return () -> new Iterator<>() {
+            private int next;
+
+            @Override
+            public boolean hasNext() {
+                return next < images;
+            }
+
+            @Override
+            public float[] next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                int size = Math.min(batch, images - next);
+                float[] pixels = new float[size * imageBytes];
+                for (int i = 0; i < size; i++) {
+                    Pixels.toUnitRange(ImageSplit.this.images, imageBytes, spreadIndex(next + i, images, count()), 1,
+                            pixels, i * imageBytes);
+                }
+                next += size;
+                return pixels;
+            }
+        };
+    }
+
+    /** The i-th of n indices spread evenly over 0 .. total − 1. */
+    static int spreadIndex(int i, int n, int total) {
+        return (int) ((long) i * total / n);
     }
 
     /** The images at {@code indices}, in that order, copied. */

@@ -2,7 +2,10 @@ package dev.lightspeed.data;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -99,5 +102,32 @@ class ImageSplitTest {
             images[i] = (byte) (i * 31 + 7);
         }
         return images;
+    }
+
+    @Test
+    void spreadIndicesCoverTheSplitEvenly() {
+        assertEquals(0, ImageSplit.spreadIndex(0, 512, 50_000));
+        assertEquals(25_000, ImageSplit.spreadIndex(256, 512, 50_000));
+        assertEquals(49_902, ImageSplit.spreadIndex(511, 512, 50_000));
+    }
+
+    @Test
+    void anEvenSpreadHoldsEveryKthImageAsPixelsInTheUnitRangeInBatches() {
+        byte[] images = new byte[300 * 3072];
+        new Random(1).nextBytes(images);
+        ImageSplit split = new ImageSplit(images, new int[300], 3, 32);
+        List<float[]> batches = new ArrayList<>();
+        split.evenlySpread(150, 128).forEach(batches::add);
+
+        assertEquals(List.of(128 * 3072, 22 * 3072), batches.stream().map(b -> b.length).toList());
+        for (int picked = 0; picked < 150; picked++) {
+            float[] batch = batches.get(picked / 128);
+            int offset = (picked % 128) * 3072;
+            int image = 2 * picked;
+            assertEquals(split.pixel(image, 0, 0, 0) / 255f, batch[offset], "first pixel of image " + image);
+            assertEquals(split.pixel(image, 2, 31, 31) / 255f, batch[offset + 3071], "last pixel of image " + image);
+        }
+        assertThrows(IllegalArgumentException.class, () -> split.evenlySpread(301, 128));
+        assertThrows(IllegalArgumentException.class, () -> split.evenlySpread(0, 128));
     }
 }

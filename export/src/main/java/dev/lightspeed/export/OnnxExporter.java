@@ -38,7 +38,20 @@ public final class OnnxExporter {
      * @throws InputError when the checkpoint cannot be exported or {@code out} cannot be written
      */
     public static ExportResult export(Checkpoint checkpoint, Path out, ExportOptions options) {
-        return export(checkpoint, out, options, null);
+        return export(checkpoint, out, options, (Calibration) null);
+    }
+
+    /**
+     * As {@link #export(Checkpoint, Path, ExportOptions)}; an int8 model is calibrated on
+     * {@code calibrationImages} first (NCHW float pixel batches in [0, 1] of the checkpoint's image geometry, which
+     * should be training images: ranges taken from test images would leak them into the model; a few hundred spread
+     * over the training split, as {@code ImageSplit.evenlySpread} gives them, are enough). A float32 model ignores
+     * them, and they are not read.
+     */
+    public static ExportResult export(Checkpoint checkpoint, Path out, ExportOptions options,
+            Iterable<float[]> calibrationImages) {
+        return export(checkpoint, out, options, options.precision() == Precision.INT8
+                ? ActivationCalibrator.measure(checkpoint, calibrationImages) : null);
     }
 
     /**
