@@ -19,7 +19,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -144,8 +143,7 @@ public final class RecipeJson {
 
     /** Writes every field of {@code top} into {@code into}, merging nested objects field by field. */
     static void overlay(ObjectNode into, JsonNode top) {
-        for (Iterator<Map.Entry<String, JsonNode>> it = top.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> field = it.next();
+        for (Map.Entry<String, JsonNode> field : top.properties()) {
             if (field.getValue() instanceof ObjectNode inner && into.get(field.getKey()) instanceof ObjectNode below) {
                 overlay(below, inner);
             } else {
@@ -249,7 +247,7 @@ public final class RecipeJson {
         ObjectNode renamed = MAPPER.createObjectNode();
         PropertyNamingStrategies.NamingBase kebab = (PropertyNamingStrategies.NamingBase)
                 PropertyNamingStrategies.KEBAB_CASE;
-        object.fields().forEachRemaining(f -> renamed.set(kebab.translate(f.getKey()), kebabKeys(f.getValue())));
+        object.properties().forEach(f -> renamed.set(kebab.translate(f.getKey()), kebabKeys(f.getValue())));
         return renamed;
     }
 }

@@ -13,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -105,11 +104,9 @@ public final class SafeTensors {
             long dataStart = 8 + headerLength;
             Map<String, String> metadata = new LinkedHashMap<>();
             Map<String, TensorData> tensors = new LinkedHashMap<>();
-            Iterator<Map.Entry<String, JsonNode>> fields = header.fields();
-            while (fields.hasNext()) {
-                Map.Entry<String, JsonNode> field = fields.next();
+            for (Map.Entry<String, JsonNode> field : header.properties()) {
                 if (field.getKey().equals(METADATA)) {
-                    field.getValue().fields().forEachRemaining(m -> metadata.put(m.getKey(), m.getValue().asText()));
+                    field.getValue().properties().forEach(m -> metadata.put(m.getKey(), m.getValue().asText()));
                     continue;
                 }
                 tensors.put(field.getKey(), readTensor(in, path, field.getKey(), field.getValue(), dataStart, size));

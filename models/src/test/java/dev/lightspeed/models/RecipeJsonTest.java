@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -100,7 +101,10 @@ class RecipeJsonTest {
 
     @Test
     void theDocumentedDefaultsNameOnlyFieldsThatExist() throws IOException {
-        JsonNode defaults = RecipeJson.MAPPER.readTree(RecipeJson.class.getResource("recipe-defaults.json"));
+        JsonNode defaults;
+        try (InputStream in = RecipeJson.class.getResourceAsStream("recipe-defaults.json")) {
+            defaults = RecipeJson.MAPPER.readTree(in);
+        }
         List<String> recipeFields = RecipeJson.fieldNames(Recipe.class);
         List<String> architectureFields = RecipeJson.fieldNames(ArchitectureSpec.class);
         defaults.fieldNames().forEachRemaining(name -> assertTrue(recipeFields.contains(name), name));

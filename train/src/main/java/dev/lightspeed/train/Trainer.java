@@ -100,6 +100,8 @@ public final class Trainer {
         return fitted;
     }
 
+    // The guards act by their scope alone (libtorch's RAII), so the try body never names them.
+    @SuppressWarnings("try")
     public Result run(Dataset data, RunOutput output) throws IOException {
         // Every tensor of the run (data, network, optimizer state) is freed when it returns: a sweep or --runs N
         // trains many runs in one process, and the garbage collector alone would leave earlier runs' native memory.
@@ -115,6 +117,8 @@ public final class Trainer {
         }
     }
 
+    // The guards act by their scope alone (libtorch's RAII), so the try body never names them.
+    @SuppressWarnings("try")
     private Result train(Dataset data, RunOutput output) throws IOException {
         if (!fit(recipe, data).equals(recipe)) {
             throw new IllegalArgumentException("the recipe's network is not fitted to " + data.info().name()
@@ -278,6 +282,8 @@ public final class Trainer {
         return torch.cross_entropy_loss(logits, labels, new TensorOptional(), SUM_REDUCTION, -100, labelSmoothing);
     }
 
+    // The guards act by their scope alone (libtorch's RAII), so the try body never names them.
+    @SuppressWarnings("try")
     private EpochTotals trainEpoch(int epoch, int startEpoch, Network network, Optimization optimization,
             WeightAverage average, Augmentation augmentation, DeviceImages train, PhaseTimer timer,
             TrainingTrace trace, RunOutput output) throws IOException {
