@@ -1,7 +1,6 @@
 package dev.lightspeed.models;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -22,7 +21,6 @@ import java.util.Map;
  */
 public final class SafeTensors {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String METADATA = "__metadata__";
     /** Generous bound on the JSON header so that a corrupt length cannot make us allocate gigabytes. */
     private static final long MAX_HEADER_BYTES = 100L << 20;
@@ -36,7 +34,7 @@ public final class SafeTensors {
 
     public static void write(Path path, Map<String, TensorData> tensors, Map<String, String> metadata)
             throws IOException {
-        ObjectNode header = JSON.createObjectNode();
+        ObjectNode header = Json.STRICT.createObjectNode();
         ObjectNode meta = header.putObject(METADATA);
         metadata.forEach(meta::put);
         long offset = 0;
@@ -51,7 +49,7 @@ public final class SafeTensors {
             entry.putArray("data_offsets").add(offset).add(offset + bytes);
             offset += bytes;
         }
-        byte[] headerBytes = JSON.writeValueAsBytes(header);
+        byte[] headerBytes = Json.STRICT.writeValueAsBytes(header);
         // The format pads the header with spaces so that the data starts 8-byte aligned.
         int padded = (headerBytes.length + 7) / 8 * 8;
         ByteBuffer prefix = ByteBuffer.allocate(8 + padded).order(ByteOrder.LITTLE_ENDIAN);
@@ -94,7 +92,7 @@ public final class SafeTensors {
             readFully(in, headerBytes, path);
             JsonNode header;
             try {
-                header = JSON.readTree(new String(headerBytes.array(), StandardCharsets.UTF_8));
+                header = Json.STRICT.readTree(new String(headerBytes.array(), StandardCharsets.UTF_8));
             } catch (IOException e) {
                 throw notSafetensors(path, "header is not JSON");
             }

@@ -1,12 +1,11 @@
 package dev.lightspeed.train;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.lightspeed.data.Holdout;
 import dev.lightspeed.models.AtomicFiles;
 import dev.lightspeed.models.Checkpoint;
 import dev.lightspeed.models.Failures;
 import dev.lightspeed.models.InputError;
+import dev.lightspeed.models.Json;
 import dev.lightspeed.models.SafeTensors;
 import dev.lightspeed.models.TensorData;
 import dev.lightspeed.models.run.EpochMetrics;
@@ -26,7 +25,6 @@ import java.util.Map;
  */
 public final class RunOutput {
 
-    static final ObjectMapper JSON = new ObjectMapper();
     private static final String HOLDOUT = "holdout";
     private static final String HOLDOUT_SEED = "holdout_seed";
 
@@ -97,19 +95,19 @@ public final class RunOutput {
             return;
         }
         for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-            if (!line.isBlank() && JSON.readTree(line).path("epoch").asInt() <= lastEpoch) {
+            if (!line.isBlank() && Json.LENIENT.readTree(line).path("epoch").asInt() <= lastEpoch) {
                 metricsLines.append(line).append('\n');
             }
         }
     }
 
     void appendMetrics(EpochMetrics row) throws IOException {
-        metricsLines.append(JSON.writeValueAsString(row)).append('\n');
+        metricsLines.append(Json.LENIENT.writeValueAsString(row)).append('\n');
         AtomicFiles.write(folder.resolve(RunFiles.METRICS), metricsLines.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     public void writeSummary(RunSummary summary) throws IOException {
-        byte[] bytes = JSON.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(summary);
+        byte[] bytes = Json.PRETTY.writeValueAsBytes(summary);
         AtomicFiles.write(folder.resolve(RunFiles.SUMMARY), bytes);
     }
 

@@ -1,13 +1,11 @@
 package dev.lightspeed.study.report;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lightspeed.models.Failures;
 import dev.lightspeed.models.InputError;
+import dev.lightspeed.models.Json;
 import dev.lightspeed.models.run.EpochMetrics;
 import dev.lightspeed.models.run.RunFiles;
 import dev.lightspeed.models.run.RunSummary;
@@ -36,14 +34,6 @@ import java.util.TreeMap;
  * @param name the folder relative to the reported folder, with {@code /} between names ({@code .} for itself)
  */
 record RunFolder(String name, List<EpochMetrics> epochs, RunSummary summary, Map<String, String> hyperparameters) {
-
-    /**
-     * Lenient on purpose, unlike recipe files: a report reads runs written by older and newer versions, and a field
-     * it does not know changes nothing it shows. Fields a run lacks read as null (a measure as NaN, see below).
-     */
-    static final ObjectMapper JSON = JsonMapper.builder()
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .build();
 
     public RunFolder {
         epochs = List.copyOf(epochs);
@@ -130,7 +120,7 @@ record RunFolder(String name, List<EpochMetrics> epochs, RunSummary summary, Map
             }
         }
         try {
-            return new RunFolder(name, epochs, JSON.treeToValue(summary, RunSummary.class), hyperparameters);
+            return new RunFolder(name, epochs, Json.LENIENT.treeToValue(summary, RunSummary.class), hyperparameters);
         } catch (JsonProcessingException | IllegalArgumentException e) {
             throw unreadable(summaryFile, "not a run summary: " + firstLine(e.getMessage()));
         }
@@ -148,7 +138,7 @@ record RunFolder(String name, List<EpochMetrics> epochs, RunSummary summary, Map
                 continue;
             }
             try {
-                EpochMetrics row = JSON.readValue(lines.get(i), EpochMetrics.class);
+                EpochMetrics row = Json.LENIENT.readValue(lines.get(i), EpochMetrics.class);
                 byEpoch.put(row.epoch(), row);
             } catch (JsonProcessingException e) {
                 throw unreadable(file, "line " + (i + 1) + " is not a metrics row: "
@@ -161,7 +151,7 @@ record RunFolder(String name, List<EpochMetrics> epochs, RunSummary summary, Map
     private static ObjectNode readObject(Path file) {
         JsonNode tree;
         try {
-            tree = JSON.readTree(String.join("\n", readLines(file)));
+            tree = Json.LENIENT.readTree(String.join("\n", readLines(file)));
         } catch (JsonProcessingException e) {
             throw unreadable(file, "not valid JSON: " + firstLine(e.getOriginalMessage()));
         }
