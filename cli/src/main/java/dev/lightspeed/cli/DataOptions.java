@@ -29,24 +29,24 @@ final class DataOptions {
     static void add(Options options) {
         options.addOption(Option.builder().longOpt("dataset").hasArg().argName(DatasetKind.choices())
                 .desc("which dataset --data holds (default: inferred from --data where unambiguous, else cifar10)")
-                .build());
+                .get());
         options.addOption(Option.builder().longOpt("data").hasArg().argName("DIR")
                 .desc("the dataset's folder: CIFAR binary files (or their parent holding the extracted archive), or an"
                         + " image folder with train/<class>/ and val/<class>/ (default for CIFAR: $LIGHTSPEED_CIFAR10"
                         + " or $LIGHTSPEED_CIFAR100, else " + DataLocation.defaultFolder().getParent() + "/<dataset>)")
-                .build());
+                .get());
         options.addOption(Option.builder().longOpt("download")
                 .desc("download CIFAR-10 or CIFAR-100 into the data folder first (automatic when the default folder"
-                        + " is empty)").build());
+                        + " is empty)").get());
         options.addOption(Option.builder().longOpt("labels").hasArg().argName("fine|coarse")
-                .desc("CIFAR-100's 100 fine or 20 coarse classes (default fine)").build());
+                .desc("CIFAR-100's 100 fine or 20 coarse classes (default fine)").get());
         options.addOption(Option.builder().longOpt("image-size").hasArg().argName("N")
                 .desc("side in pixels image folders are brought to: shorter side resized, centre cropped (default:"
                         + " the recipe's or the model's image size; decoded images are cached in"
-                        + " --cache-dir)").build());
+                        + " --cache-dir)").get());
         options.addOption(Option.builder().longOpt("cache-dir").hasArg().argName("DIR")
                 .desc("where decoded image folders are cached, keyed by their files and the image size (default "
-                        + ImageFolder.defaultCacheFolder() + ")").build());
+                        + ImageFolder.defaultCacheFolder() + ")").get());
     }
 
     /** The dataset the flags name: --dataset, else what --data holds, else CIFAR-10. */

@@ -55,22 +55,22 @@ final class EvalCommand implements Command {
         DataOptions.add(o);
         o.addOption(Option.builder().longOpt("batch-size").hasArg().argName("N")
                 .desc("images per session call (default " + EvalBatch.describeDefault() + "; a sixth of that "
-                        + "for a model exported with --tta, which scores six views per image)").build());
+                        + "for a model exported with --tta, which scores six views per image)").get());
         o.addOption(Option.builder().longOpt("warmup").hasArg().argName("N")
                 .desc("batches scored before the measured pass, timed on their own (default " + EvalSettings.DEFAULT_WARMUP_BATCHES + ")")
-                .build());
+                .get());
         o.addOption(Option.builder().longOpt("tta")
                 .desc("score test-time augmentation (level 2) by feeding six views per image to a plain model")
-                .build());
-        o.addOption(Option.builder().longOpt("json").desc("print the report as JSON").build());
+                .get());
+        o.addOption(Option.builder().longOpt("json").desc("print the report as JSON").get());
         WeightsOption.add(o);
         o.addOption(Option.builder().longOpt("checkpoint").hasArg().argName("FILE")
                 .desc("score a model.safetensors with the trainer's libtorch evaluation instead of an ONNX model "
-                        + "(to compare engines)").build());
+                        + "(to compare engines)").get());
         o.addOption(Option.builder().longOpt("device").hasArg().argName("cpu|cuda")
-                .desc("with --checkpoint: libtorch device (default: cuda when available, else cpu)").build());
+                .desc("with --checkpoint: libtorch device (default: cuda when available, else cpu)").get());
         o.addOption(Option.builder().longOpt("precision").hasArg().argName("auto|bf16|fp32")
-                .desc("with --checkpoint: libtorch compute precision (default auto, as in training)").build());
+                .desc("with --checkpoint: libtorch compute precision (default auto, as in training)").get());
         o.addOption(ProfileOptions.out("the scoring, a span per warm-up and measured batch with inside it what the"
                 + " engine's own profiler recorded: ONNX Runtime's nodes (and its session set-up) for --model,"
                 + " libtorch's operators for --checkpoint"));
@@ -183,12 +183,12 @@ final class EvalCommand implements Command {
     /** The flags that choose a model and how to run it; predict shares them. */
     static void addSessionOptions(Options o) {
         o.addOption(Option.builder().longOpt("model").hasArg().argName("FILE")
-                .desc("the .onnx file written by lightspeed export").build());
+                .desc("the .onnx file written by lightspeed export").get());
         o.addOption(Option.builder().longOpt("provider").hasArg().argName("NAME")
                 .desc("ONNX Runtime execution provider: " + providerNames() + " (default cpu; cuda and tensorrt "
-                        + "need the GPU build and an NVIDIA GPU)").build());
+                        + "need the GPU build and an NVIDIA GPU)").get());
         o.addOption(Option.builder().longOpt("threads").hasArg().argName("N")
-                .desc("CPU threads (default: all " + Runtime.getRuntime().availableProcessors() + " processors)").build());
+                .desc("CPU threads (default: all " + Runtime.getRuntime().availableProcessors() + " processors)").get());
     }
 
     static Path modelPath(CommandLine line) {

@@ -40,27 +40,27 @@ final class ExportCommand implements Command {
     public Options options() {
         Options o = new Options();
         o.addOption(Option.builder().longOpt("checkpoint").hasArg().argName("FILE")
-                .desc("the model.safetensors written by train").build());
+                .desc("the model.safetensors written by train").get());
         o.addOption(Option.builder().longOpt("out").hasArg().argName("FILE")
                 .desc("ONNX file to write (default: beside the checkpoint, model.onnx, with -int8 and -tta added to "
                         + "the name for those options)")
-                .build());
+                .get());
         WeightsOption.add(o);
         o.addOption(Option.builder().longOpt("tta")
                 .desc("compute the trainer's test-time augmentation (mirror + 1-pixel shifts) inside the graph")
-                .build());
+                .get());
         o.addOption(Option.builder().longOpt("opset").hasArg().argName("N")
                 .desc("ONNX opset, " + ExportOptions.MIN_OPSET + " to " + ExportOptions.MAX_OPSET + " (default "
                         + ExportOptions.DEFAULT_OPSET + "; " + ExportOptions.defaultOpset(Precision.INT8)
-                        + " for int8)").build());
+                        + " for int8)").get());
         o.addOption(Option.builder().longOpt("precision").hasArg().argName("P")
                 .desc("fp32 (default: float32 throughout, for any ONNX consumer) or int8 (quantized convolutions "
                         + "calibrated on training images: faster on ONNX Runtime CPU, slightly less accurate; "
-                        + "BENCHMARKS.md has the figures)").build());
+                        + "BENCHMARKS.md has the figures)").get());
         o.addOption(Option.builder().longOpt("calibration-images").hasArg().argName("N")
                 .desc("training images, spread evenly over the training split, that calibrate an int8 export "
                         + "(default " + ModelExport.DEFAULT_CALIBRATION_IMAGES + ", or all of a smaller split)")
-                .build());
+                .get());
         DataOptions.add(o);
         return o;
     }

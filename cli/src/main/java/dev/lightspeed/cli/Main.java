@@ -59,8 +59,8 @@ public final class Main {
             return USAGE;
         }
         Options options = command.options();
-        options.addOption(Option.builder("h").longOpt("help").desc("show this help").build());
-        options.addOption(Option.builder().longOpt("verbose").desc("show stack traces of errors").build());
+        options.addOption(Option.builder("h").longOpt("help").desc("show this help").get());
+        options.addOption(Option.builder().longOpt("verbose").desc("show stack traces of errors").get());
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
         CommandLine line;
         try {
@@ -78,8 +78,11 @@ public final class Main {
             return runReporting(command, line, options, verbose, out, err);
         }
         // Closed only after the command's last line is printed: a Ctrl-C shutdown waits for it.
-        try (Interruption interruption = Interruption.install()) {
+        Interruption interruption = Interruption.install();
+        try {
             return runReporting(command, line, options, verbose, out, err);
+        } finally {
+            interruption.close();
         }
     }
 
@@ -131,6 +134,9 @@ public final class Main {
         commands.values().forEach(c -> out.printf("  %-" + width + "s  %s%n", c.name(), c.summary()));
     }
 
+    // Deprecated for commons-cli's help package, whose formatter pads every line to the full width and adds a
+    // centred header row; this one keeps the compact two-column layout.
+    @SuppressWarnings("deprecation")
     private static void printHelp(Command command, Options options, PrintStream out) {
         PrintWriter writer = new PrintWriter(out);
         HelpFormatter formatter = new HelpFormatter();

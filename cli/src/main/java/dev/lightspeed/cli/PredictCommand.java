@@ -58,7 +58,7 @@ final class PredictCommand implements Command {
         Options o = new Options();
         EvalCommand.addSessionOptions(o);
         o.addOption(Option.builder().longOpt("top").hasArg().argName("K")
-                .desc("classes to show per image (default " + DEFAULT_TOP + ")").build());
+                .desc("classes to show per image (default " + DEFAULT_TOP + ")").get());
         return o;
     }
 

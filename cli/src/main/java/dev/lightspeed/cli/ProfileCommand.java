@@ -40,12 +40,12 @@ final class ProfileCommand implements Command {
         Options o = new Options();
         o.addOption(Option.builder().longOpt("compare").hasArg().argName("OTHER")
                 .desc("a second trace: each operator's self time in FILE (A) and OTHER (B), the change and B/A,"
-                        + " largest changes first").build());
+                        + " largest changes first").get());
         o.addOption(Option.builder().longOpt("top").hasArg().argName("N")
-                .desc("operators to show (default " + DEFAULT_TOP + ")").build());
+                .desc("operators to show (default " + DEFAULT_TOP + ")").get());
         o.addOption(Option.builder().longOpt("chart").hasArg().argName("PNG")
                 .desc("also draw the top operators' self times as a bar chart (A and B side by side with --compare)")
-                .build());
+                .get());
         return o;
     }
 

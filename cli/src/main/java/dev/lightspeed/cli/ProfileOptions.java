@@ -22,11 +22,11 @@ final class ProfileOptions {
     static Option out(String what) {
         return Option.builder().longOpt(OUT).hasArg().argName("FILE")
                 .desc("write a trace of " + what + " (Chrome trace JSON: open it in ui.perfetto.dev or"
-                        + " chrome://tracing; lightspeed profile FILE tables its operators)").build();
+                        + " chrome://tracing; lightspeed profile FILE tables its operators)").get();
     }
 
     static Option steps(String description) {
-        return Option.builder().longOpt(STEPS).hasArg().argName("FIRST-LAST").desc(description).build();
+        return Option.builder().longOpt(STEPS).hasArg().argName("FIRST-LAST").desc(description).get();
     }
 
     static void addTraining(Options options) {

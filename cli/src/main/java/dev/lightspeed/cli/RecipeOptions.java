@@ -31,12 +31,12 @@ final class RecipeOptions {
     static void add(Options o) {
         o.addOption(Option.builder().longOpt("preset").hasArg().argName("NAME")
                 .desc("training recipe (" + String.join(", ", Presets.names()) + "; default " + defaultsByDataset()
-                        + ")").build());
+                        + ")").get());
         o.addOption(Option.builder().longOpt("recipe").hasArg().argName("FILE")
                 .desc("training recipe from a JSON file: every field, or \"" + RecipeJson.BASE
-                        + "\": PRESET and the fields to change (instead of --preset)").build());
+                        + "\": PRESET and the fields to change (instead of --preset)").get());
         o.addOption(Option.builder().longOpt("set").hasArg().argName("NAME=VALUE")
-                .desc("override any hyperparameter (repeatable): " + String.join(", ", Recipe.overridableNames())).build());
+                .desc("override any hyperparameter (repeatable): " + String.join(", ", Recipe.overridableNames())).get());
     }
 
     /** The recipe --recipe FILE or --preset NAME chooses, before any override; {@code defaultPreset} without either. */

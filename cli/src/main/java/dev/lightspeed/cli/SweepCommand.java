@@ -71,23 +71,23 @@ final class SweepCommand implements Command {
         RecipeOptions.add(o);
         o.addOption(Option.builder().longOpt("grid").hasArg().argName("NAME=VALUES")
                 .desc("an axis of the grid (repeatable): a list (batch-size=500,1000,2000) or a range, geometric"
-                        + " (lr-scale=0.25:4:x2) or arithmetic (epochs=2:8:+2); any --set name can be an axis").build());
+                        + " (lr-scale=0.25:4:x2) or arithmetic (epochs=2:8:+2); any --set name can be an axis").get());
         o.addOption(Option.builder().longOpt("repeats").hasArg().argName("N")
-                .desc("runs per point, with seeds seed, seed+1, ... (default 1)").build());
+                .desc("runs per point, with seeds seed, seed+1, ... (default 1)").get());
         o.addOption(Option.builder().longOpt("seed").hasArg().argName("N")
-                .desc("seed of each point's first repeat and of the held-out images (default 0)").build());
+                .desc("seed of each point's first repeat and of the held-out images (default 0)").get());
         o.addOption(Option.builder().longOpt("holdout").hasArg().argName("N")
                 .desc("training images kept out of training, stratified by class, whose accuracy is reported as"
-                        + " val_* (default " + DEFAULT_HOLDOUT + "; 0 for none)").build());
+                        + " val_* (default " + DEFAULT_HOLDOUT + "; 0 for none)").get());
         o.addOption(Option.builder().longOpt("out").hasArg().argName("DIR")
-                .desc("sweep folder (default sweeps/<timestamp>); rerun the same command to continue it").build());
+                .desc("sweep folder (default sweeps/<timestamp>); rerun the same command to continue it").get());
         o.addOption(Option.builder().longOpt("shard").hasArg().argName("K/N")
                 .desc("run only the runs whose index is K modulo N (default: from $SLURM_ARRAY_TASK_ID and"
-                        + " $SLURM_ARRAY_TASK_COUNT, or $JOB_COMPLETION_INDEX with --shards)").build());
+                        + " $SLURM_ARRAY_TASK_COUNT, or $JOB_COMPLETION_INDEX with --shards)").get());
         o.addOption(Option.builder().longOpt("shards").hasArg().argName("N")
-                .desc("shard count of a Kubernetes Indexed Job (its completions)").build());
+                .desc("shard count of a Kubernetes Indexed Job (its completions)").get());
         o.addOption(Option.builder().longOpt("dry-run")
-                .desc("check everything, list the runs this shard would do, and write nothing").build());
+                .desc("check everything, list the runs this shard would do, and write nothing").get());
         DeviceOptions.add(o);
         o.addOption(ProfileOptions.steps("trace each run's steps FIRST-LAST (counted from 1 over the run) into "
                 + RunFolder.TRACE_FILE + " in its folder: libtorch's operators inside spans for each step and phase"

@@ -64,31 +64,31 @@ final class TrainCommand implements Command {
         Options o = new Options();
         DataOptions.add(o);
         RecipeOptions.add(o);
-        o.addOption(Option.builder().longOpt("epochs").hasArg().argName("N").desc("override the preset's epochs").build());
-        o.addOption(Option.builder().longOpt("batch-size").hasArg().argName("N").desc("override the batch size").build());
-        o.addOption(Option.builder().longOpt("lr-scale").hasArg().argName("X").desc("multiply every learning rate").build());
+        o.addOption(Option.builder().longOpt("epochs").hasArg().argName("N").desc("override the preset's epochs").get());
+        o.addOption(Option.builder().longOpt("batch-size").hasArg().argName("N").desc("override the batch size").get());
+        o.addOption(Option.builder().longOpt("lr-scale").hasArg().argName("X").desc("multiply every learning rate").get());
         o.addOption(Option.builder().longOpt("holdout").hasArg().argName("N")
                 .desc("keep N training images (stratified by class, chosen by --seed) out of training and report"
-                        + " accuracy on them as val_* (default 0: train on all)").build());
-        o.addOption(Option.builder().longOpt("seed").hasArg().argName("N").desc("seed of the first run (default 0)").build());
+                        + " accuracy on them as val_* (default 0: train on all)").get());
+        o.addOption(Option.builder().longOpt("seed").hasArg().argName("N").desc("seed of the first run (default 0)").get());
         o.addOption(Option.builder().longOpt("runs").hasArg().argName("N")
-                .desc("independent runs with seeds seed, seed+1, ...; prints mean ± std (default 1)").build());
+                .desc("independent runs with seeds seed, seed+1, ...; prints mean ± std (default 1)").get());
         DeviceOptions.add(o);
         o.addOption(Option.builder().longOpt("out").hasArg().argName("DIR")
-                .desc("run folder (default runs/<timestamp>); with --runs N, one subfolder per run").build());
+                .desc("run folder (default runs/<timestamp>); with --runs N, one subfolder per run").get());
         o.addOption(Option.builder().longOpt("resume").desc("continue the run in --out from its last complete epoch, with"
-                + " the recipe and seed it was started with").build());
+                + " the recipe and seed it was started with").get());
         o.addOption(Option.builder().longOpt("export").hasArg().argName("FILE")
-                .desc("also write the trained model as ONNX (with --runs N: one file per run, suffixed -run-K)").build());
+                .desc("also write the trained model as ONNX (with --runs N: one file per run, suffixed -run-K)").get());
         o.addOption(Option.builder().longOpt("export-tta")
-                .desc("with --export: put test-time augmentation into the ONNX graph").build());
+                .desc("with --export: put test-time augmentation into the ONNX graph").get());
         o.addOption(Option.builder().longOpt("export-precision").hasArg().argName("P")
                 .desc("with --export: fp32 (default) or int8, calibrated on "
                         + ModelExport.DEFAULT_CALIBRATION_IMAGES + " training images, or all of a smaller split "
                         + "(see lightspeed export)")
-                .build());
+                .get());
         o.addOption(Option.builder().longOpt("profile")
-                .desc("wait for the device at phase boundaries so the phase split is exact (slower on CUDA)").build());
+                .desc("wait for the device at phase boundaries so the phase split is exact (slower on CUDA)").get());
         ProfileOptions.addTraining(o);
         return o;
     }

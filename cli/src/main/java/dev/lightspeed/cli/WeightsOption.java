@@ -14,7 +14,7 @@ final class WeightsOption {
     static void add(Options o) {
         o.addOption(Option.builder().longOpt("weights").hasArg().argName("live|ema")
                 .desc("the weights as training left them, or their moving average (default: the average when the"
-                        + " run kept one)").build());
+                        + " run kept one)").get());
     }
 
     /** The checkpoint with the weights the flag asks for (its {@link Checkpoint#withDefaultWeights} without it). */

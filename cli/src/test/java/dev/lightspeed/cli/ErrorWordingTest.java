@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 class ErrorWordingTest {
 
     private static final Options TRAIN_LIKE = new Options()
-            .addOption(Option.builder().longOpt("batch-size").hasArg().build());
+            .addOption(Option.builder().longOpt("batch-size").hasArg().get());
 
     @Test
     void aParameterTheCommandSetsWithAFlagIsNamedByTheFlag() {

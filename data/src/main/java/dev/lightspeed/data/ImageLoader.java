@@ -53,6 +53,8 @@ public final class ImageLoader {
      */
     static final class UnreadableImage extends InputError {
 
+        private static final long serialVersionUID = 1L;
+
         private final Path file;
         private final String problem;
 

@@ -1,9 +1,9 @@
 package dev.lightspeed.export;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lightspeed.models.Checkpoint;
 import dev.lightspeed.models.ImageGeometry;
+import dev.lightspeed.models.Json;
 import dev.lightspeed.models.OnnxContract;
 
 import java.util.LinkedHashMap;
@@ -15,8 +15,6 @@ import java.util.Map;
  * back (preset, architecture, recipe, seed, accuracy), under the keys of {@link OnnxContract}.
  */
 public final class OnnxMetadata {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private OnnxMetadata() {
     }
@@ -48,7 +46,7 @@ public final class OnnxMetadata {
 
     private static String json(Object value) {
         try {
-            return JSON.writeValueAsString(value);
+            return Json.STRICT.writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

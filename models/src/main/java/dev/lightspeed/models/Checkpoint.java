@@ -3,7 +3,6 @@ package dev.lightspeed.models;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -34,7 +33,6 @@ public record Checkpoint(
         Map<String, TensorData> emaTensors) {
 
     public static final String FORMAT = "lightspeed-checkpoint-v1";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The weights of an averaged run are stored again under this prefix. */
     public static final String EMA_PREFIX = "ema.";
@@ -168,8 +166,8 @@ public record Checkpoint(
                         + ArchitectureSpec.AIRBENCH94);
             }
             Recipe recipe = RecipeJson.recipe(storedFields(path, meta, "recipe"), path + " recipe");
-            List<String> classes = JSON.readValue(meta.get("classes"), new TypeReference<List<String>>() { });
-            Normalization normalization = JSON.readValue(meta.get("normalization"), Normalization.class);
+            List<String> classes = Json.STRICT.readValue(meta.get("classes"), new TypeReference<List<String>>() { });
+            Normalization normalization = Json.STRICT.readValue(meta.get("normalization"), Normalization.class);
             Map<String, TensorData> model = new LinkedHashMap<>();
             Map<String, TensorData> average = new LinkedHashMap<>();
             spec.tensorShapes().keySet().forEach(name -> {
@@ -208,7 +206,7 @@ public record Checkpoint(
 
     static String json(Object value) {
         try {
-            return JSON.writeValueAsString(value);
+            return Json.STRICT.writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

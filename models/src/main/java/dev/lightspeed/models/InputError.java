@@ -11,6 +11,8 @@ import java.util.Optional;
  */
 public class InputError extends RuntimeException {
 
+    private static final long serialVersionUID = 1L;
+
     private final String parameter;
 
     public InputError(String message) {

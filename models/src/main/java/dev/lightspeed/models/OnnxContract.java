@@ -2,7 +2,6 @@ package dev.lightspeed.models;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.util.List;
 
@@ -49,15 +48,13 @@ public final class OnnxContract {
     /** For int8: the quantization scheme and its calibration, in words. */
     public static final String KEY_QUANTIZATION = "quantization";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private OnnxContract() {
     }
 
     /** The value of {@link #KEY_CLASSES} for these class names. */
     public static String encodeClasses(List<String> classes) {
         try {
-            return JSON.writeValueAsString(classes);
+            return Json.STRICT.writeValueAsString(classes);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
@@ -66,7 +63,7 @@ public final class OnnxContract {
     /** The class names stored under {@link #KEY_CLASSES}; throws IllegalArgumentException when not a JSON list. */
     public static List<String> parseClasses(String json) {
         try {
-            List<String> classes = JSON.readValue(json, new TypeReference<List<String>>() { });
+            List<String> classes = Json.STRICT.readValue(json, new TypeReference<List<String>>() { });
             if (classes == null) {
                 throw new IllegalArgumentException("class list is null");
             }

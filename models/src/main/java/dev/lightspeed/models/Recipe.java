@@ -120,7 +120,7 @@ public record Recipe(
         ObjectNode tree = RecipeJson.tree(this);
         tree.put(name, value.trim());
         try {
-            return RecipeJson.MAPPER.treeToValue(tree, Recipe.class);
+            return Json.STRICT.treeToValue(tree, Recipe.class);
         } catch (JsonProcessingException | IllegalArgumentException e) {
             throw RecipeJson.error(null, e);
         }

@@ -3,23 +3,20 @@ package dev.lightspeed.models;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.introspect.BeanPropertyDefinition;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -28,23 +25,19 @@ import java.util.Map;
  * {@code --set} and checkpoint metadata. Field names are the records' components in kebab case
  * ({@code batch-size}).
  *
- * <p>Reading is strict. A field this version does not know is an error, not ignored: a recipe or checkpoint from a
- * newer version may hold a field that changes what the numbers mean, and training or scoring it as if the field were
- * absent would be quietly wrong. A missing field is an error too, unless {@code recipe-defaults.json} (beside this
- * class) gives it a default: that file documents, for every field added after the first checkpoint format, the value
- * that reproduces how lightspeed behaved before the field existed, so that older checkpoints and recipe files keep
- * reading. Whoever adds a field to {@link Recipe} or {@link ArchitectureSpec} adds its default there.
+ * <p>Reading is strict ({@link Json#STRICT}). A field this version does not know is an error, not ignored: a recipe
+ * or checkpoint from a newer version may hold a field that changes what the numbers mean, and training or scoring it
+ * as if the field were absent would be quietly wrong. A missing field is an error too, unless
+ * {@code recipe-defaults.json} (beside this class) gives it a default: that file documents, for every field added
+ * after the first checkpoint format, the value that reproduces how lightspeed behaved before the field existed, so
+ * that older checkpoints and recipe files keep reading. Whoever adds a field to {@link Recipe} or
+ * {@link ArchitectureSpec} adds its default there.
  */
 public final class RecipeJson {
 
     /** The key of a user recipe file that names the preset whose fields it starts from. */
     public static final String BASE = "base";
     static final String ARCHITECTURE = "architecture";
-
-    static final ObjectMapper MAPPER = JsonMapper.builder()
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
-            .build();
 
     private static final ObjectNode DEFAULTS = loadDefaults();
 
@@ -53,7 +46,7 @@ public final class RecipeJson {
 
     private static ObjectNode loadDefaults() {
         try (InputStream in = RecipeJson.class.getResourceAsStream("recipe-defaults.json")) {
-            return (ObjectNode) MAPPER.readTree(in);
+            return (ObjectNode) Json.STRICT.readTree(in);
         } catch (IOException | RuntimeException e) {
             throw new IllegalStateException("recipe-defaults.json is missing from the models jar", e);
         }
@@ -61,12 +54,12 @@ public final class RecipeJson {
 
     /** The JSON names of a record's fields (kebab case), in declaration order. */
     static List<String> fieldNames(Class<?> type) {
-        return MAPPER.getDeserializationConfig().introspect(MAPPER.constructType(type)).findProperties().stream()
-                .map(BeanPropertyDefinition::getName).toList();
+        return Json.STRICT.getDeserializationConfig().introspect(Json.STRICT.constructType(type)).findProperties()
+                .stream().map(BeanPropertyDefinition::getName).toList();
     }
 
     public static ObjectNode tree(Recipe recipe) {
-        return MAPPER.valueToTree(recipe);
+        return Json.STRICT.valueToTree(recipe);
     }
 
     /**
@@ -87,10 +80,12 @@ public final class RecipeJson {
             throw new InputError(source + " is missing");
         }
         try {
-            return MAPPER.readTree(text);
+            return Json.STRICT.readTree(text);
         } catch (JsonProcessingException e) {
-            throw new InputError(source + " is not valid JSON" + at(e.getLocation()) + ": " + e.getOriginalMessage()
-                    .lines().findFirst().orElse(""));
+            // Any JSON value makes a tree, so the one mismatch a tree can meet is text after the value.
+            String why = e instanceof MismatchedInputException ? "more text follows the first JSON value"
+                    : e.getOriginalMessage().lines().findFirst().orElse("");
+            throw new InputError(source + " is not valid JSON" + at(e.getLocation()) + ": " + why);
         }
     }
 
@@ -144,8 +139,7 @@ public final class RecipeJson {
 
     /** Writes every field of {@code top} into {@code into}, merging nested objects field by field. */
     static void overlay(ObjectNode into, JsonNode top) {
-        for (Iterator<Map.Entry<String, JsonNode>> it = top.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> field = it.next();
+        for (Map.Entry<String, JsonNode> field : top.properties()) {
             if (field.getValue() instanceof ObjectNode inner && into.get(field.getKey()) instanceof ObjectNode below) {
                 overlay(below, inner);
             } else {
@@ -167,7 +161,7 @@ public final class RecipeJson {
         overlay(complete, given);
         requireFields(complete, type, "", source);
         try {
-            return MAPPER.treeToValue(complete, type);
+            return Json.STRICT.treeToValue(complete, type);
         } catch (JsonProcessingException | IllegalArgumentException e) {
             throw error(source, e);
         }
@@ -196,7 +190,7 @@ public final class RecipeJson {
                     + ")");
         }
         if (e instanceof JsonMappingException m && !m.getPath().isEmpty()) {
-            Class<?> target = m instanceof com.fasterxml.jackson.databind.exc.MismatchedInputException mi
+            Class<?> target = m instanceof MismatchedInputException mi
                     ? mi.getTargetType() : null;
             String got = m instanceof InvalidFormatException f ? ", got '" + f.getValue() + "'" : "";
             return new InputError(prefix + path(m) + " expects " + describe(target) + got);
@@ -246,10 +240,10 @@ public final class RecipeJson {
         if (!(node instanceof ObjectNode object)) {
             return node;
         }
-        ObjectNode renamed = MAPPER.createObjectNode();
+        ObjectNode renamed = Json.STRICT.createObjectNode();
         PropertyNamingStrategies.NamingBase kebab = (PropertyNamingStrategies.NamingBase)
                 PropertyNamingStrategies.KEBAB_CASE;
-        object.fields().forEachRemaining(f -> renamed.set(kebab.translate(f.getKey()), kebabKeys(f.getValue())));
+        object.properties().forEach(f -> renamed.set(kebab.translate(f.getKey()), kebabKeys(f.getValue())));
         return renamed;
     }
 }

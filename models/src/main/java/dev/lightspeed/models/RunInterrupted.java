@@ -7,6 +7,8 @@ package dev.lightspeed.models;
  */
 public final class RunInterrupted extends RuntimeException {
 
+    private static final long serialVersionUID = 1L;
+
     private final int epochsSaved;
 
     /**

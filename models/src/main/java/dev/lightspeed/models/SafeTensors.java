@@ -1,7 +1,6 @@
 package dev.lightspeed.models;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -13,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -23,7 +21,6 @@ import java.util.Map;
  */
 public final class SafeTensors {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String METADATA = "__metadata__";
     /** Generous bound on the JSON header so that a corrupt length cannot make us allocate gigabytes. */
     private static final long MAX_HEADER_BYTES = 100L << 20;
@@ -37,7 +34,7 @@ public final class SafeTensors {
 
     public static void write(Path path, Map<String, TensorData> tensors, Map<String, String> metadata)
             throws IOException {
-        ObjectNode header = JSON.createObjectNode();
+        ObjectNode header = Json.STRICT.createObjectNode();
         ObjectNode meta = header.putObject(METADATA);
         metadata.forEach(meta::put);
         long offset = 0;
@@ -52,7 +49,7 @@ public final class SafeTensors {
             entry.putArray("data_offsets").add(offset).add(offset + bytes);
             offset += bytes;
         }
-        byte[] headerBytes = JSON.writeValueAsBytes(header);
+        byte[] headerBytes = Json.STRICT.writeValueAsBytes(header);
         // The format pads the header with spaces so that the data starts 8-byte aligned.
         int padded = (headerBytes.length + 7) / 8 * 8;
         ByteBuffer prefix = ByteBuffer.allocate(8 + padded).order(ByteOrder.LITTLE_ENDIAN);
@@ -95,7 +92,7 @@ public final class SafeTensors {
             readFully(in, headerBytes, path);
             JsonNode header;
             try {
-                header = JSON.readTree(new String(headerBytes.array(), StandardCharsets.UTF_8));
+                header = Json.STRICT.readTree(new String(headerBytes.array(), StandardCharsets.UTF_8));
             } catch (IOException e) {
                 throw notSafetensors(path, "header is not JSON");
             }
@@ -105,11 +102,9 @@ public final class SafeTensors {
             long dataStart = 8 + headerLength;
             Map<String, String> metadata = new LinkedHashMap<>();
             Map<String, TensorData> tensors = new LinkedHashMap<>();
-            Iterator<Map.Entry<String, JsonNode>> fields = header.fields();
-            while (fields.hasNext()) {
-                Map.Entry<String, JsonNode> field = fields.next();
+            for (Map.Entry<String, JsonNode> field : header.properties()) {
                 if (field.getKey().equals(METADATA)) {
-                    field.getValue().fields().forEachRemaining(m -> metadata.put(m.getKey(), m.getValue().asText()));
+                    field.getValue().properties().forEach(m -> metadata.put(m.getKey(), m.getValue().asText()));
                     continue;
                 }
                 tensors.put(field.getKey(), readTensor(in, path, field.getKey(), field.getValue(), dataStart, size));

@@ -186,6 +186,25 @@ class CheckpointTest {
     }
 
     @Test
+    void aCheckpointThatGivesAFieldTwiceIsRefused(@TempDir Path dir) throws IOException {
+        Checkpoint good = sample();
+        Map<String, String> meta = new LinkedHashMap<>(good.metadata());
+        meta.put("recipe", meta.get("recipe").replace("{\"preset\"", "{\"epochs\":1,\"preset\""));
+        Path file = dir.resolve("twice.safetensors");
+        SafeTensors.write(file, good.tensors(), meta);
+        InputError recipe = assertThrows(InputError.class, () -> Checkpoint.load(file));
+        assertTrue(recipe.getMessage().contains(file + " metadata 'recipe' is not valid JSON"), recipe.getMessage());
+        assertTrue(recipe.getMessage().contains("Duplicate field 'epochs'"), recipe.getMessage());
+        assertOneLine(recipe);
+
+        meta = new LinkedHashMap<>(good.metadata());
+        meta.put("normalization", meta.get("normalization").replace("{\"mean\"", "{\"std\":[1,1,1],\"mean\""));
+        SafeTensors.write(file, good.tensors(), meta);
+        InputError normalization = assertThrows(InputError.class, () -> Checkpoint.load(file));
+        assertTrue(normalization.getMessage().contains("unreadable lightspeed metadata"), normalization.getMessage());
+    }
+
+    @Test
     void checkpointsStoreTheRecipeAsARecipeFile() {
         String recipe = sample().metadata().get("recipe");
         assertTrue(recipe.contains("\"batch-size\":2000"), recipe);

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -67,6 +68,11 @@ class RecipeJsonTest {
         assertFileError(dir, "{\"base\": 3}", "field 'base' names a preset");
         assertFileError(dir, "{\"base\": \"airbench94\", ", "is not valid JSON (line");
         assertFileError(dir, "[1, 2]", "must hold one JSON object");
+        // Which of two values was meant is anyone's guess, and so is a second object after the first.
+        assertFileError(dir, "{\"base\": \"airbench94\", \"epochs\": 10, \"epochs\": 20}",
+                "is not valid JSON (line 1, column 46): Duplicate field 'epochs'");
+        assertFileError(dir, "{\"base\": \"airbench94\"}\n{\"epochs\": 3}",
+                "is not valid JSON (line 2, column 1): more text follows the first JSON value");
         assertMessage(assertThrows(InputError.class, () -> RecipeJson.readFile(dir.resolve("absent.json"))),
                 "cannot read recipe file " + dir.resolve("absent.json"));
     }
@@ -95,12 +101,15 @@ class RecipeJsonTest {
         assertEquals(AIRBENCH94, RecipeJson.read(RecipeJson.tree(AIRBENCH94), Recipe.class, defaults, "newer file"));
         // Without a documented default the missing field is an error, not a silent zero.
         assertMessage(assertThrows(InputError.class, () -> RecipeJson.read(older, Recipe.class,
-                RecipeJson.MAPPER.createObjectNode(), "older file")), "older file lacks field 'tta-level'");
+                Json.STRICT.createObjectNode(), "older file")), "older file lacks field 'tta-level'");
     }
 
     @Test
     void theDocumentedDefaultsNameOnlyFieldsThatExist() throws IOException {
-        JsonNode defaults = RecipeJson.MAPPER.readTree(RecipeJson.class.getResource("recipe-defaults.json"));
+        JsonNode defaults;
+        try (InputStream in = RecipeJson.class.getResourceAsStream("recipe-defaults.json")) {
+            defaults = Json.STRICT.readTree(in);
+        }
         List<String> recipeFields = RecipeJson.fieldNames(Recipe.class);
         List<String> architectureFields = RecipeJson.fieldNames(ArchitectureSpec.class);
         defaults.fieldNames().forEachRemaining(name -> assertTrue(recipeFields.contains(name), name));

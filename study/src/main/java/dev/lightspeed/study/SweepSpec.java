@@ -1,13 +1,12 @@
 package dev.lightspeed.study;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lightspeed.models.AtomicFiles;
 import dev.lightspeed.models.Failures;
 import dev.lightspeed.models.InputError;
+import dev.lightspeed.models.Json;
 import dev.lightspeed.models.Recipe;
 import dev.lightspeed.models.RecipeJson;
 
@@ -33,8 +32,6 @@ public record SweepSpec(Recipe base, List<Axis> axes, int repeats, long seed, in
 
     public static final String FILE = "sweep.json";
     public static final String FORMAT = "lightspeed-sweep-v1";
-
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     public SweepSpec {
         axes = List.copyOf(axes);
@@ -120,10 +117,10 @@ public record SweepSpec(Recipe base, List<Axis> axes, int repeats, long seed, in
 
     /** The spec as sweep.json stores it, without the planned runs: what two sweeps must share to be one. */
     ObjectNode specTree() {
-        ObjectNode tree = JSON.createObjectNode();
+        ObjectNode tree = Json.STRICT.createObjectNode();
         tree.put("format", FORMAT);
         tree.set("recipe", RecipeJson.tree(base));
-        tree.set("axes", JSON.valueToTree(axes));
+        tree.set("axes", Json.STRICT.valueToTree(axes));
         tree.put("repeats", repeats);
         tree.put("seed", seed);
         tree.put("holdout", holdout);
@@ -138,11 +135,11 @@ public record SweepSpec(Recipe base, List<Axis> axes, int repeats, long seed, in
             ObjectNode node = runs.addObject();
             node.put("index", run.index());
             node.put("folder", run.folder());
-            node.set("point", JSON.valueToTree(run.point()));
+            node.set("point", Json.STRICT.valueToTree(run.point()));
             node.put("seed", run.seed());
         }
         try {
-            return JSON.writeValueAsBytes(tree);
+            return Json.PRETTY.writeValueAsBytes(tree);
         } catch (IOException e) {
             throw new IllegalStateException("a sweep spec is plain data and always serializes", e);
         }
@@ -157,7 +154,7 @@ public record SweepSpec(Recipe base, List<Axis> axes, int repeats, long seed, in
         if (Files.isRegularFile(file)) {
             JsonNode stored;
             try {
-                stored = JSON.readTree(file.toFile());
+                stored = Json.STRICT.readTree(file.toFile());
             } catch (IOException e) {
                 throw new InputError(file + " is not a readable sweep file (" + Failures.oneLine(e)
                         + "); choose another --out");
@@ -203,7 +200,7 @@ public record SweepSpec(Recipe base, List<Axis> axes, int repeats, long seed, in
     /** The tree as it reads back from the file, whose numbers take the narrowest type that holds them. */
     private static JsonNode asStored(ObjectNode tree) {
         try {
-            return JSON.readTree(JSON.writeValueAsBytes(tree));
+            return Json.STRICT.readTree(Json.STRICT.writeValueAsBytes(tree));
         } catch (IOException e) {
             throw new IllegalStateException("a sweep spec is plain data and always serializes", e);
         }

@@ -119,6 +119,18 @@ class SweepSpecTest {
     }
 
     @Test
+    void aSweepJsonThatGivesAFieldTwiceIsNotTakenAtItsWord(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("study");
+        grid(1).claim(out);
+        Path file = out.resolve(SweepSpec.FILE);
+        // Read the lenient way the second value would win and the folder would pass as this sweep's.
+        Files.writeString(file, Files.readString(file).replaceFirst("\\{", "{\"repeats\": 7,"));
+        String message = assertThrows(InputError.class, () -> grid(1).claim(out)).getMessage();
+        assertTrue(message.contains(file + " is not a readable sweep file"), message);
+        assertTrue(message.contains("Duplicate field 'repeats'"), message);
+    }
+
+    @Test
     void aFolderWithOtherFilesIsNotClaimed(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("notes.txt"), "mine");
         assertThrows(InputError.class, () -> grid(1).claim(dir));

@@ -29,6 +29,8 @@ public final class Augmentation {
     private final Tensor base;
     private final Tensor padded;
 
+    // The guards act by their scope alone (libtorch's RAII), so the try body never names them.
+    @SuppressWarnings("try")
     public Augmentation(DeviceImages train, Recipe recipe, long seed, ComputeDevice device) {
         this.recipe = recipe;
         this.seed = seed;
@@ -62,6 +64,8 @@ public final class Augmentation {
     }
 
     /** The augmented training images of one epoch (0-based), same order as the dataset. */
+    // The guards act by their scope alone (libtorch's RAII), so the try body never names them.
+    @SuppressWarnings("try")
     public Tensor epochImages(int epoch) {
         try (NoGradGuard noGrad = new NoGradGuard()) {
             Tensor images = padded == null ? base : randomCrops(epoch);

@@ -22,6 +22,8 @@ public final class DeviceImages {
         this.count = count;
     }
 
+    // The guards act by their scope alone (libtorch's RAII), so the try body never names them.
+    @SuppressWarnings("try")
     public static DeviceImages upload(ImageSplit split, Normalization normalization, ComputeDevice device) {
         if (normalization.channels() != split.channels()) {
             throw new IllegalArgumentException("a normalization of " + normalization.channels()

@@ -24,6 +24,8 @@ public final class Evaluation {
     private Evaluation() {
     }
 
+    // The guards act by their scope alone (libtorch's RAII), so the try body never names them.
+    @SuppressWarnings("try")
     public static Result evaluate(Network network, DeviceImages split, int ttaLevel, int batchSize) {
         try (NoGradGuard noGrad = new NoGradGuard()) {
             TensorVector parts = new TensorVector();

@@ -69,6 +69,8 @@ final class Optimization {
     }
 
     /** Applies the step's updates from the accumulated gradients, then zeroes the gradients. */
+    // The guards act by their scope alone (libtorch's RAII), so the try body never names them.
+    @SuppressWarnings("try")
     void step(int step) {
         try (NoGradGuard noGrad = new NoGradGuard()) {
             if (trainsWhitenBias(step)) {
@@ -100,6 +102,8 @@ final class Optimization {
         restore(muon.buffers(), saved, MUON, device);
     }
 
+    // The guards act by their scope alone (libtorch's RAII), so the try body never names them.
+    @SuppressWarnings("try")
     private static void restore(Map<String, Tensor> buffers, Map<String, TensorData> saved, String prefix,
             ComputeDevice device) {
         try (NoGradGuard noGrad = new NoGradGuard()) {

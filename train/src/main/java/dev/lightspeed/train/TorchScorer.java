@@ -43,6 +43,8 @@ public final class TorchScorer {
      * Scores and, given a {@code traceFile} (else {@code null}), writes a trace of the warm-up and measured
      * batches: a span per batch and inside it the operators libtorch's profiler recorded.
      */
+    // The guards act by their scope alone (libtorch's RAII), so the try body never names them.
+    @SuppressWarnings("try")
     public static EvalReport evaluate(Loaded loaded, ImageSplit test, ComputeDevice device, int batchSize,
             int warmupBatches, boolean tta, Path traceFile) throws IOException {
         long start = System.nanoTime();

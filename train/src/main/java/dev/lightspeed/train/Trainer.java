@@ -66,6 +66,8 @@ final class Trainer {
     }
 
     /** Trains from {@code saved}, or from the start when it is null. */
+    // The guards act by their scope alone (libtorch's RAII), so the try body never names them.
+    @SuppressWarnings("try")
     RunResult run(RunFolder folder, ResumeState saved) throws IOException {
         // Every tensor of the run (data, network, optimizer state) is freed when it returns: a sweep or --runs N
         // trains many runs in one process, and the garbage collector alone would leave earlier runs' native memory.
@@ -81,6 +83,8 @@ final class Trainer {
         }
     }
 
+    // The guards act by their scope alone (libtorch's RAII), so the try body never names them.
+    @SuppressWarnings("try")
     private RunResult train(RunFolder folder, ResumeState saved) throws IOException {
         Dataset data = settings.data();
         long seed = settings.seed();
@@ -214,6 +218,8 @@ final class Trainer {
         return torch.cross_entropy_loss(logits, labels, new TensorOptional(), SUM_REDUCTION, -100, labelSmoothing);
     }
 
+    // The guards act by their scope alone (libtorch's RAII), so the try body never names them.
+    @SuppressWarnings("try")
     private EpochTotals trainEpoch(int epoch, RunStart start, Augmentation augmentation, DeviceImages train,
             PhaseTimer timer, TrainingTrace trace, RunFolder folder) throws Diverged, IOException {
         int stepsPerEpoch = recipe.stepsPerEpoch(train.count());

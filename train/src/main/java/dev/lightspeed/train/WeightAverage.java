@@ -25,6 +25,8 @@ final class WeightAverage {
     private final int every;
     private boolean started;
 
+    // The guards act by their scope alone (libtorch's RAII), so the try body never names them.
+    @SuppressWarnings("try")
     private WeightAverage(Recipe recipe, Network network) {
         this.weightOfNew = new Scalar(1 - Math.pow(recipe.emaDecay(), recipe.emaEvery()));
         this.startStep = recipe.emaStartStep();
@@ -42,6 +44,8 @@ final class WeightAverage {
     }
 
     /** An average continued from saved values (a resumed run); empty values mean it had not started. */
+    // The guards act by their scope alone (libtorch's RAII), so the try body never names them.
+    @SuppressWarnings("try")
     static WeightAverage restored(Recipe recipe, Network network, Map<String, TensorData> saved) {
         WeightAverage restored = new WeightAverage(recipe, network);
         if (!saved.isEmpty()) {
@@ -59,6 +63,8 @@ final class WeightAverage {
     }
 
     /** Folds in the network's tensors after step {@code step} (0-based) when the schedule says so. */
+    // The guards act by their scope alone (libtorch's RAII), so the try body never names them.
+    @SuppressWarnings("try")
     void update(Network network, int step) {
         if (step < startStep || (step - startStep) % every != 0) {
             return;

@@ -25,6 +25,8 @@ public final class Whitening {
     /**
      * @param images normalized training images [N, C, H, W] (any float dtype) on the network's device
      */
+    // The guards act by their scope alone (libtorch's RAII), so the try body never names them.
+    @SuppressWarnings("try")
     public static void fit(Network network, Tensor images, double eps) {
         ArchitectureSpec spec = network.spec();
         int k = spec.whiteningKernel();

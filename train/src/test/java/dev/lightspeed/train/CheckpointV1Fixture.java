@@ -50,6 +50,8 @@ class CheckpointV1Fixture {
     }
 
     /** fp32 logits of {@link #inputs()}, one row per image. */
+    // The guards act by their scope alone (libtorch's RAII), so the try body never names them.
+    @SuppressWarnings("try")
     static double[][] logits(Network network) {
         try (NoGradGuard noGrad = new NoGradGuard()) {
             float[] flat = Tensors.toHost(network.forward(inputs(), false, false)).values();

@@ -45,6 +45,8 @@ class OptimizationWiringTest {
             Map<String, Tensor> grads) {
     }
 
+    // The guards act by their scope alone (libtorch's RAII), so the try body never names them.
+    @SuppressWarnings("try")
     private Observed stepAt(int step) {
         torch.manual_seed(11);
         Network network = Network.initialize(recipe.architecture(), FP32, 5);

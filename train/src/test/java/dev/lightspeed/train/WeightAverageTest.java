@@ -42,6 +42,8 @@ class WeightAverageTest {
         return Network.fromValues(SMALL, FP32, values);
     }
 
+    // The guards act by their scope alone (libtorch's RAII), so the try body never names them.
+    @SuppressWarnings("try")
     private static void setAll(Network network, float value) {
         try (NoGradGuard noGrad = new NoGradGuard()) {
             SMALL.tensorShapes().keySet().forEach(name -> network.tensor(name).fill_(new org.bytedeco.pytorch.Scalar(value)));

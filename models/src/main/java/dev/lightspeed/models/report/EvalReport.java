@@ -3,9 +3,9 @@ package dev.lightspeed.models.report;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import dev.lightspeed.models.Json;
 
 import java.util.List;
 
@@ -25,13 +25,10 @@ import java.util.List;
  */
 @JsonPropertyOrder({"model", "precision", "provider", "threads", "batch_size", "tta", "tta_level", "images",
         "correct", "accuracy", "per_class", "timings"})
+// Field names in snake_case here and in the report's parts, the form scripts (scripts/bench-eval) read.
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record EvalReport(String model, String precision, String provider, int threads, int batchSize, TtaMode tta,
         int images, int correct, List<ClassAccuracy> perClass, Timings timings) {
-
-    /** Field names in snake_case, the form scripts (scripts/bench-eval) read. */
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-            .enable(SerializationFeature.INDENT_OUTPUT);
 
     public EvalReport {
         perClass = List.copyOf(perClass);
@@ -57,7 +54,7 @@ public record EvalReport(String model, String precision, String provider, int th
     /** A stable, machine-readable form for scripts and benchmarks; times in seconds and milliseconds. */
     public String toJson() {
         try {
-            return JSON.writeValueAsString(this);
+            return Json.PRETTY.writeValueAsString(this);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

@@ -1,6 +1,8 @@
 package dev.lightspeed.models.report;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 
 import java.util.Arrays;
 import java.util.List;
@@ -17,6 +19,7 @@ import java.util.List;
  * @param p50BatchMillis  median latency of one batch (its session calls, without pixel conversion)
  * @param p95BatchMillis  95th-percentile batch latency
  */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record Timings(double sessionSeconds, double warmupSeconds, int warmupBatches, double scoringSeconds,
         int batches, double imagesPerSecond, @JsonProperty("p50_batch_ms") double p50BatchMillis,
         @JsonProperty("p95_batch_ms") double p95BatchMillis) {

@@ -1,16 +1,14 @@
 package dev.lightspeed.models.run;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lightspeed.models.AtomicFiles;
 import dev.lightspeed.models.Checkpoint;
 import dev.lightspeed.models.Failures;
 import dev.lightspeed.models.InputError;
+import dev.lightspeed.models.Json;
 import dev.lightspeed.models.SafeTensors;
 import dev.lightspeed.models.TensorData;
 
@@ -48,9 +46,7 @@ public final class RunFolder {
      * Lenient on purpose, unlike recipe files: a run folder may have been written by an older or newer version, and
      * a field this one does not know changes nothing it reads.
      */
-    private static final ObjectMapper JSON = JsonMapper.builder()
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .build();
+    private static final ObjectMapper JSON = Json.LENIENT;
 
     private final Path path;
     /** The outermost folder {@link #create} made on the way to {@code path}, or null when it existed. */
@@ -191,7 +187,7 @@ public final class RunFolder {
     }
 
     public void writeSummary(RunSummary summary) throws IOException {
-        byte[] bytes = JSON.writer(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(summary);
+        byte[] bytes = Json.PRETTY.writeValueAsBytes(summary);
         AtomicFiles.write(path.resolve(SUMMARY), bytes);
     }
 

@@ -2,10 +2,9 @@ package dev.lightspeed.models.trace;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.lightspeed.models.InputError;
+import dev.lightspeed.models.Json;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,8 +17,6 @@ import java.util.List;
  * {@code traceEvents} array holds the events, or a bare array of events (as ONNX Runtime writes them).
  */
 public final class ChromeTrace {
-
-    static final ObjectMapper MAPPER = JsonMapper.builder().build();
 
     private final Path file;
     private final JsonNode root;
@@ -42,7 +39,7 @@ public final class ChromeTrace {
         }
         JsonNode root;
         try {
-            root = MAPPER.readTree(file.toFile());
+            root = Json.LENIENT.readTree(file.toFile());
         } catch (JacksonException e) {
             throw notATrace(file, "not JSON: " + e.getOriginalMessage().lines().findFirst().orElse(""));
         } catch (IOException e) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lightspeed.models.AtomicFiles;
+import dev.lightspeed.models.Json;
 
 import java.io.IOException;
 import java.nio.channels.Channels;
@@ -64,7 +65,7 @@ public final class TraceRecorder {
         event.put("dur", Math.max(0, endNanos - startNanos) / 1e3);
         event.put("pid", pid);
         event.put("tid", THREAD_ID.get());
-        event.set("args", ChromeTrace.MAPPER.valueToTree(args));
+        event.set("args", Json.LENIENT.valueToTree(args));
         events.add(new Timed(event, startNanos));
     }
 
@@ -127,7 +128,7 @@ public final class TraceRecorder {
         ObjectNode other = otherData.deepCopy();
         other.put("origin_epoch_ns", Long.toString(origin));
         root.set("otherData", other);
-        AtomicFiles.write(file, channel -> ChromeTrace.MAPPER.writer().without(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
+        AtomicFiles.write(file, channel -> Json.LENIENT.writer().without(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
                 .writeValue(Channels.newOutputStream(channel), root));
     }
 }

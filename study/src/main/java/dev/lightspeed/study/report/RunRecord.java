@@ -1,12 +1,10 @@
 package dev.lightspeed.study.report;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lightspeed.models.InputError;
+import dev.lightspeed.models.Json;
 import dev.lightspeed.models.run.EpochMetrics;
 import dev.lightspeed.models.run.RunFolder;
 import dev.lightspeed.models.run.RunSummary;
@@ -34,14 +32,6 @@ import java.util.Set;
  * @param name the folder relative to the reported folder, with {@code /} between names ({@code .} for itself)
  */
 record RunRecord(String name, List<EpochMetrics> epochs, RunSummary summary, Map<String, String> hyperparameters) {
-
-    /**
-     * Lenient on purpose, unlike recipe files: a report reads runs written by older and newer versions, and a field
-     * it does not know changes nothing it shows. Fields a run lacks read as null (a measure as NaN, see below).
-     */
-    static final ObjectMapper JSON = JsonMapper.builder()
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .build();
 
     public RunRecord {
         epochs = List.copyOf(epochs);
@@ -129,7 +119,8 @@ record RunRecord(String name, List<EpochMetrics> epochs, RunSummary summary, Map
         }
         ObjectNode summary = stored.get();
         Map<String, String> hyperparameters = new LinkedHashMap<>();
-        // The recipe is kept as text rather than bound to Recipe: Recipe validates strictly (a field this version
+        // Lenient (Json.LENIENT), unlike recipe files: a report reads runs of older and newer versions. The recipe is
+        // kept as text rather than bound to Recipe: Recipe validates strictly (a field this version
         // does not know is an error), and a report only compares values.
         flatten("", summary.remove("recipe"), hyperparameters);
         for (Measure measure : Measure.values()) {
@@ -140,7 +131,7 @@ record RunRecord(String name, List<EpochMetrics> epochs, RunSummary summary, Map
             }
         }
         try {
-            return new RunRecord(name, epochs, JSON.treeToValue(summary, RunSummary.class), hyperparameters);
+            return new RunRecord(name, epochs, Json.LENIENT.treeToValue(summary, RunSummary.class), hyperparameters);
         } catch (JsonProcessingException | IllegalArgumentException e) {
             throw new InputError("cannot read the summary of " + folder + " (not a run summary: "
                     + firstLine(e.getMessage()) + "); repair or remove that run folder");

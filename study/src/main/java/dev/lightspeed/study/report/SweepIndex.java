@@ -3,6 +3,7 @@ package dev.lightspeed.study.report;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.lightspeed.models.Failures;
 import dev.lightspeed.models.InputError;
+import dev.lightspeed.models.Json;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -37,7 +38,7 @@ record SweepIndex(String format, List<Axis> axes, List<PlannedRun> runs) {
     static SweepIndex read(Path file) {
         SweepIndex index;
         try {
-            index = RunRecord.JSON.readValue(Files.readString(file, StandardCharsets.UTF_8), SweepIndex.class);
+            index = Json.LENIENT.readValue(Files.readString(file, StandardCharsets.UTF_8), SweepIndex.class);
         } catch (JsonProcessingException e) {
             throw unreadable(file, "not a sweep index: " + e.getOriginalMessage().lines().findFirst().orElse(""));
         } catch (IOException e) {

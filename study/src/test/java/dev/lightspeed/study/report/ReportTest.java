@@ -2,6 +2,7 @@ package dev.lightspeed.study.report;
 
 import dev.lightspeed.study.Stats;
 import dev.lightspeed.models.InputError;
+import dev.lightspeed.models.run.EpochMetrics;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.annotations.XYAnnotation;
 import org.jfree.chart.annotations.XYTextAnnotation;
@@ -487,6 +488,19 @@ class ReportTest {
         List<List<String>> rows = csv(dir.resolve("results.csv"));
         assertCells(List.of("new", "1", "2", "finished", "", "", "0.95", "0.945", "20", "25"), rows.get(1));
         assertCells(List.of("old", "0", "2", "finished", "", "", "0.93", "", "10", "15"), rows.get(2));
+    }
+
+    @Test
+    void metricsRowsFromANewerVersionStillRead(@TempDir Path dir) throws IOException {
+        RunFixtures.finished(dir, Map.of(), 0, 0, 0.93);
+        Path metrics = dir.resolve("metrics.jsonl");
+        List<String> rows = Files.readAllLines(metrics).stream()
+                .map(row -> row.replaceFirst("^\\{", "{\"a_field_from_a_newer_version\": {\"x\": [1]}, "))
+                .toList();
+        Files.write(metrics, rows);
+        RunRecord run = RunRecord.read(dir, dir);
+        assertEquals(List.of(1, 2), run.epochs().stream().map(EpochMetrics::epoch).toList());
+        assertTrue(run.finished());
     }
 
     @Test
