@@ -6,9 +6,8 @@ import dev.lightspeed.models.EvalBatch;
 import dev.lightspeed.models.ImageGeometry;
 import dev.lightspeed.models.ModelFit;
 import dev.lightspeed.infer.EvalSettings;
-import dev.lightspeed.infer.Evaluator;
 import dev.lightspeed.infer.ExecutionProvider;
-import dev.lightspeed.infer.ScoringSession;
+import dev.lightspeed.infer.OnnxClassifier;
 import dev.lightspeed.infer.SessionSettings;
 import dev.lightspeed.models.InputError;
 import dev.lightspeed.models.report.ClassAccuracy;
@@ -94,20 +93,20 @@ final class EvalCommand implements Command {
 
         EvalReport report;
         // The model is checked before the data folder so that a bad --model never starts a dataset download.
-        try (ScoringSession scoring = traceFile == null ? ScoringSession.open(model, session)
-                : ScoringSession.openProfiled(model, session)) {
-            int batch = Arguments.intValue(line, "batch-size", EvalSettings.defaultBatchSize(scoring.info()), 1);
+        try (OnnxClassifier classifier = traceFile == null ? OnnxClassifier.open(model, session)
+                : OnnxClassifier.openProfiled(model, session)) {
+            int batch = Arguments.intValue(line, "batch-size", EvalSettings.defaultBatchSize(classifier.info()), 1);
             EvalSettings settings = new EvalSettings(batch, warmup, line.hasOption("tta"));
             // Download progress must not mix into a JSON report on standard output.
-            ClassifiedSplit test = DataOptions.loadTest(line, json ? System.err : out, scoring.info().geometry().size());
+            ClassifiedSplit test = DataOptions.loadTest(line, json ? System.err : out,
+                    classifier.info().geometry().size());
             TraceRecorder trace = traceFile == null ? null : new TraceRecorder();
             if (trace != null) {
                 trace.name("lightspeed eval", "scoring");
             }
-            report = Evaluator.evaluate(scoring, test.images(), test.classes(), test.images().geometry(), settings,
-                    trace);
+            report = classifier.evaluate(test, settings, trace);
             if (trace != null) {
-                scoring.endProfilingInto(trace);
+                classifier.endProfilingInto(trace);
                 trace.write(traceFile);
             }
         }

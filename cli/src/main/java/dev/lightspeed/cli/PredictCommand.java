@@ -1,9 +1,8 @@
 package dev.lightspeed.cli;
 
-import dev.lightspeed.infer.ClassProbability;
 import dev.lightspeed.data.ImageLoader;
-import dev.lightspeed.infer.Predictor;
-import dev.lightspeed.infer.ScoringSession;
+import dev.lightspeed.infer.ClassProbability;
+import dev.lightspeed.infer.OnnxClassifier;
 import dev.lightspeed.models.ImageGeometry;
 import dev.lightspeed.models.InputError;
 import org.apache.commons.cli.CommandLine;
@@ -71,8 +70,8 @@ final class PredictCommand implements Command {
                     + "e.g. lightspeed predict --model model.onnx cat.png");
         }
         int top = Arguments.intValue(line, "top", DEFAULT_TOP, 1);
-        try (ScoringSession session = ScoringSession.open(model, EvalCommand.sessionSettings(line))) {
-            ImageGeometry geometry = session.info().geometry();
+        try (OnnxClassifier classifier = OnnxClassifier.open(model, EvalCommand.sessionSettings(line))) {
+            ImageGeometry geometry = classifier.info().geometry();
             if (geometry.channels() != RGB) {
                 throw new InputError(model + " takes " + geometry + " images; predict reads image files as RGB, "
                         + RGB + " channels");
@@ -87,8 +86,9 @@ final class PredictCommand implements Command {
                     errors.println("lightspeed predict: " + e.getMessage());
                 }
             }
-            List<List<ClassProbability>> predictions = Predictor.topClasses(session, images,
-                    Math.min(top, session.info().numClasses()));
+            // Decoded here rather than by the classifier, so that each unreadable file is reported and the rest
+            // are scored in batches.
+            List<List<ClassProbability>> predictions = classifier.classify(images, top);
             for (int i = 0; i < readable.size(); i++) {
                 out.println(readable.get(i) + ": " + predictions.get(i).stream()
                         .map(p -> String.format(Locale.ROOT, "%s %.1f %%", p.name(), 100 * p.probability()))

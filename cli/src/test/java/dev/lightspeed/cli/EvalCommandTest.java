@@ -95,7 +95,8 @@ class EvalCommandTest {
 
     @Test
     void ttaFlagOnTtaModelIsUsageError() {
-        assertUsageError(eval(ttaModel, "--tta"), "already computes test-time augmentation");
+        assertUsageError(eval(ttaModel, "--tta"), "lightspeed eval: --tta views cannot be fed to " + ttaModel
+                + ": it already computes test-time augmentation in its graph");
     }
 
     @Test
@@ -145,8 +146,8 @@ class EvalCommandTest {
     void unavailableProviderListsAvailableOnes() {
         assumeFalse(ExecutionProvider.available().contains(ExecutionProvider.CUDA), "this build has CUDA");
 
-        assertUsageError(eval(plainModel, "--provider", "cuda"), "provider cuda is not available in this build; "
-                + "available: cpu");
+        assertUsageError(eval(plainModel, "--provider", "cuda"), "lightspeed eval: --provider cuda is not available "
+                + "in this build; available: cpu");
         assertUsageError(eval(plainModel, "--provider", "tensorrt"), "available: cpu");
     }
 

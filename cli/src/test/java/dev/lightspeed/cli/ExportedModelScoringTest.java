@@ -3,8 +3,7 @@ package dev.lightspeed.cli;
 import dev.lightspeed.export.ExportOptions;
 import dev.lightspeed.export.OnnxExporter;
 import dev.lightspeed.infer.ModelInfo;
-import dev.lightspeed.infer.ScoringSession;
-import dev.lightspeed.infer.SessionSettings;
+import dev.lightspeed.infer.OnnxClassifier;
 import dev.lightspeed.infer.TtaViews;
 import dev.lightspeed.models.Checkpoint;
 import dev.lightspeed.models.ImageGeometry;
@@ -39,8 +38,8 @@ class ExportedModelScoringTest {
 
     @Test
     void scorerReadsWhatTheExporterWrote() {
-        try (ScoringSession plain = ScoringSession.open(plainModel, SessionSettings.cpu());
-             ScoringSession tta = ScoringSession.open(ttaModel, SessionSettings.cpu())) {
+        try (OnnxClassifier plain = OnnxClassifier.open(plainModel);
+             OnnxClassifier tta = OnnxClassifier.open(ttaModel)) {
             ModelInfo info = plain.info();
             assertEquals(OnnxContract.INPUT, info.inputName());
             assertEquals(OnnxContract.OUTPUT, info.outputName());
@@ -65,8 +64,8 @@ class ExportedModelScoringTest {
         }
         int classes = checkpoint.classes().size();
 
-        try (ScoringSession plain = ScoringSession.open(plainModel, SessionSettings.cpu());
-             ScoringSession tta = ScoringSession.open(ttaModel, SessionSettings.cpu())) {
+        try (OnnxClassifier plain = OnnxClassifier.open(plainModel);
+             OnnxClassifier tta = OnnxClassifier.open(ttaModel)) {
             float[][] views = TtaViews.views(pixels, count, geometry.channels(), geometry.size());
             float[][] viewLogits = new float[views.length][];
             for (int v = 0; v < views.length; v++) {

@@ -2,17 +2,15 @@ package dev.lightspeed.cli;
 
 import dev.lightspeed.models.run.RunFolder;
 import dev.lightspeed.data.Cifar10;
+import dev.lightspeed.data.ClassifiedSplit;
 import dev.lightspeed.data.Dataset;
 import dev.lightspeed.data.ImageSplit;
 import dev.lightspeed.export.ExportOptions;
 import dev.lightspeed.export.ExportResult;
 import dev.lightspeed.export.Precision;
 import dev.lightspeed.infer.EvalSettings;
-import dev.lightspeed.infer.Evaluator;
-import dev.lightspeed.infer.ScoringSession;
-import dev.lightspeed.infer.SessionSettings;
+import dev.lightspeed.infer.OnnxClassifier;
 import dev.lightspeed.models.Checkpoint;
-import dev.lightspeed.models.ImageGeometry;
 import dev.lightspeed.models.Presets;
 import dev.lightspeed.models.Recipe;
 import dev.lightspeed.models.report.EvalReport;
@@ -76,9 +74,9 @@ class Int8TrainedModelTest {
     }
 
     private static EvalReport evaluate(Path model, Checkpoint checkpoint, ImageSplit test) {
-        try (ScoringSession session = ScoringSession.open(model, SessionSettings.cpu())) {
-            return Evaluator.evaluate(session, test, checkpoint.classes(),
-                    ImageGeometry.of(checkpoint.architecture()), new EvalSettings(250, 0, false));
+        try (OnnxClassifier classifier = OnnxClassifier.open(model)) {
+            return classifier.evaluate(new ClassifiedSplit("patterned", checkpoint.classes(), test),
+                    new EvalSettings(250, 0, false));
         }
     }
 

@@ -2,17 +2,15 @@ package dev.lightspeed.cli;
 
 import dev.lightspeed.models.run.RunFolder;
 import dev.lightspeed.data.Cifar10;
+import dev.lightspeed.data.ClassifiedSplit;
 import dev.lightspeed.data.Dataset;
 import dev.lightspeed.data.ImageSplit;
 import dev.lightspeed.export.ExportOptions;
 import dev.lightspeed.export.OnnxExporter;
 import dev.lightspeed.infer.EvalSettings;
-import dev.lightspeed.infer.Evaluator;
+import dev.lightspeed.infer.OnnxClassifier;
 import dev.lightspeed.data.Pixels;
-import dev.lightspeed.infer.ScoringSession;
-import dev.lightspeed.infer.SessionSettings;
 import dev.lightspeed.models.Checkpoint;
-import dev.lightspeed.models.ImageGeometry;
 import dev.lightspeed.models.Presets;
 import dev.lightspeed.models.Recipe;
 import dev.lightspeed.models.report.EvalReport;
@@ -85,8 +83,8 @@ class LibtorchOnnxParityTest {
         float[] pixels = new float[images.count() * images.imageBytes()];
         Pixels.toUnitRange(images.images(), images.imageBytes(), 0, images.count(), pixels);
         float[] actual;
-        try (ScoringSession session = ScoringSession.open(model, SessionSettings.cpu())) {
-            actual = session.logits(pixels, images.count());
+        try (OnnxClassifier classifier = OnnxClassifier.open(model)) {
+            actual = classifier.logits(pixels, images.count());
         }
         assertEquals(expected.length, actual.length);
         double max = 0;
@@ -142,9 +140,9 @@ class LibtorchOnnxParityTest {
         Network network = Network.fromValues(checkpoint.architecture(), FP32, checkpoint.tensors());
         double libtorch = Evaluation.evaluate(network, DeviceImages.upload(test, checkpoint.normalization(), FP32), 0,
                 100).accuracy();
-        try (ScoringSession session = ScoringSession.open(plainModel, SessionSettings.cpu())) {
-            EvalReport report = Evaluator.evaluate(session, test, checkpoint.classes(),
-                    ImageGeometry.of(checkpoint.architecture()), new EvalSettings(50, 1, false));
+        try (OnnxClassifier classifier = OnnxClassifier.open(plainModel)) {
+            EvalReport report = classifier.evaluate(new ClassifiedSplit("synthetic", checkpoint.classes(), test),
+                    new EvalSettings(50, 1, false));
             assertEquals(libtorch, report.accuracy(), 1e-9);
         }
     }

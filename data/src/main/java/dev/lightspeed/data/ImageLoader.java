@@ -32,7 +32,11 @@ public final class ImageLoader {
      * @throws InputError naming the file when it is missing, unreadable or not an image
      */
     public static float[] load(Path file, int size) {
-        BufferedImage image = decode(file);
+        return load(decode(file), size);
+    }
+
+    /** A decoded image as {@link #load(Path, int)} reads a file's: its central square as {@code size × size} RGB. */
+    public static float[] load(BufferedImage image, int size) {
         int width = image.getWidth();
         int height = image.getHeight();
         int side = Math.min(width, height);

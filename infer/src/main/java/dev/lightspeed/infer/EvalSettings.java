@@ -18,10 +18,10 @@ public record EvalSettings(int batchSize, int warmupBatches, boolean tta) {
 
     public EvalSettings {
         if (batchSize < 1) {
-            throw new InputError("--batch-size must be at least 1, got " + batchSize);
+            throw InputError.in("batch-size", "batch-size must be at least 1, got " + batchSize);
         }
         if (warmupBatches < 0) {
-            throw new InputError("warm-up batches must be 0 or more, got " + warmupBatches);
+            throw InputError.in("warmup-batches", "warmup-batches must be 0 or more, got " + warmupBatches);
         }
     }
 

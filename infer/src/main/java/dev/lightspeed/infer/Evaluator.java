@@ -1,5 +1,6 @@
 package dev.lightspeed.infer;
 
+import dev.lightspeed.data.ClassifiedSplit;
 import dev.lightspeed.data.ImageSplit;
 import dev.lightspeed.data.Pixels;
 import dev.lightspeed.models.ImageGeometry;
@@ -17,38 +18,31 @@ import java.util.List;
 import java.util.Map;
 
 /** Scores a labelled split with a model and measures accuracy and speed. */
-public final class Evaluator {
+final class Evaluator {
 
     private Evaluator() {
     }
 
     /**
-     * Warms the session up on the first batch, then scores every image once in batches, timing each batch.
+     * Warms the session up on the first batch, then scores every image once in batches, timing each batch, with a
+     * span per warm-up and measured batch recorded in {@code trace} (when not null).
      *
-     * @param classes  the data's class names in label order
-     * @param geometry the data's images
      * @throws InputError when the model's classes or images are not the data's, the split is empty, or TTA views
      *                    are asked of a model whose graph already computes TTA
      */
-    public static EvalReport evaluate(ScoringSession session, ImageSplit split, List<String> classes,
-            ImageGeometry geometry, EvalSettings settings) {
-        return evaluate(session, split, classes, geometry, settings, null);
-    }
-
-    /** As above, with a span per warm-up and measured batch recorded in {@code trace} (when not null). */
-    public static EvalReport evaluate(ScoringSession session, ImageSplit split, List<String> classes,
-            ImageGeometry geometry, EvalSettings settings, TraceRecorder trace) {
+    static EvalReport evaluate(ScoringSession session, ClassifiedSplit test, EvalSettings settings,
+            TraceRecorder trace) {
         ModelInfo model = session.info();
+        ImageSplit split = test.images();
+        List<String> classes = test.classes();
+        ImageGeometry geometry = split.geometry();
         ModelFit.require(model.path(), model.numClasses(), model.namesClasses() ? model.classes() : null,
                 model.geometry(), classes, geometry);
         if (split.count() == 0) {
-            throw new InputError("the split holds no images; check the --data folder");
+            throw new InputError("the " + test.datasetName() + " split given to evaluate holds no images; pass a "
+                    + "split with at least one image");
         }
         int imageValues = geometry.values();
-        if (split.images().length != (long) split.count() * imageValues) {
-            throw new IllegalArgumentException("the split holds " + split.images().length + " bytes, not "
-                    + split.count() + " images of " + geometry);
-        }
         TtaMode tta = ttaMode(model, settings.tta());
         int batchSize = Math.min(settings.batchSize(), split.count());
         float[] pixels = new float[batchSize * imageValues];
@@ -95,8 +89,10 @@ public final class Evaluator {
     private static TtaMode ttaMode(ModelInfo model, boolean viewsRequested) {
         if (model.ttaLevel() > 0) {
             if (viewsRequested) {
-                throw new InputError(model.path() + " already computes test-time augmentation in its graph (tta_level "
-                        + model.ttaLevel() + " in its metadata); drop --tta, or export without --tta to feed views");
+                throw InputError.in("tta", "tta views cannot be fed to " + model.path() + ": it already computes "
+                        + "test-time augmentation in its graph (tta_level " + model.ttaLevel() + " in its metadata); "
+                        + "evaluate it without tta, or export the model without test-time augmentation to feed it "
+                        + "views");
             }
             return TtaMode.IN_GRAPH;
         }

@@ -11,7 +11,7 @@ import java.util.EnumSet;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-/** Where ONNX Runtime runs the graph, as named on the command line. */
+/** Where ONNX Runtime runs the graph; {@link #optionName} is how settings and reports name it. */
 public enum ExecutionProvider {
     CPU("cpu", OrtProvider.CPU),
     CUDA("cuda", OrtProvider.CUDA),
@@ -56,9 +56,9 @@ public enum ExecutionProvider {
         }
         Set<ExecutionProvider> available = available();
         if (!available.contains(this)) {
-            throw new InputError("provider " + optionName + " is not available in this build; available: "
-                    + names(available) + " (GPU providers need the build made with -Pcuda, which uses "
-                    + "onnxruntime_gpu, on a machine with an NVIDIA GPU)");
+            throw InputError.in("provider", "provider " + optionName + " is not available in this build; "
+                    + "available: " + names(available) + " (GPU providers need the build made with the Maven "
+                    + "profile cuda, which uses onnxruntime_gpu, on a machine with an NVIDIA GPU)");
         }
         try {
             if (this == TENSORRT) {
@@ -73,7 +73,7 @@ public enum ExecutionProvider {
         } catch (OrtException e) {
             throw new InputError("provider " + optionName + " could not start on this machine ("
                     + OrtMessages.firstLine(e) + "); check the NVIDIA driver and CUDA libraries, or use "
-                    + "--provider cpu", e);
+                    + "the cpu provider", e);
         }
     }
 

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.stream.IntStream;
 
 /** Top-k classes with softmax probabilities for single images. */
-public final class Predictor {
+final class Predictor {
 
     /** Images per session call; image files are few, so this only bounds memory. */
     private static final int BATCH = 64;
@@ -21,7 +21,7 @@ public final class Predictor {
      *
      * @param images each NCHW floats in [0, 1] of the session's image geometry, as {@link ImageLoader} returns them
      */
-    public static List<List<ClassProbability>> topClasses(ScoringSession session, List<float[]> images, int k) {
+    static List<List<ClassProbability>> topClasses(ScoringSession session, List<float[]> images, int k) {
         int imageFloats = session.info().geometry().values();
         for (float[] image : images) {
             if (image.length != imageFloats) {

@@ -15,8 +15,6 @@ import dev.lightspeed.models.trace.TraceRecorder;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,9 +29,13 @@ import java.util.stream.Stream;
 /**
  * An ONNX Runtime session on an image classifier, checked on opening: one float32 input [N, channels, size, size]
  * with a free batch dimension (its fixed dimensions are the images the model takes), float32 logits
- * [N, classes] out, read as {@link OnnxContract} describes. All graph optimizations are on. Not thread-safe.
+ * [N, classes] out, read as {@link OnnxContract} describes. All graph optimizations are on.
+ *
+ * <p>{@link #logits} may be called from many threads at once: ONNX Runtime's runs of one session are thread-safe,
+ * and each call has input memory of its own. Closing while calls run is not guarded here; {@link OnnxClassifier}
+ * does that.
  */
-public final class ScoringSession implements AutoCloseable {
+final class ScoringSession implements AutoCloseable {
 
     private final OrtEnvironment environment;
     private final OrtSession.SessionOptions options;
@@ -41,13 +43,9 @@ public final class ScoringSession implements AutoCloseable {
     private final ModelInfo info;
     private final SessionSettings settings;
     private final double openSeconds;
-    /** Where ONNX Runtime's profiler writes its trace, for a profiled session; null otherwise. */
-    private final Path profileFolder;
-    /**
-     * Reused native input memory. ONNX Runtime reads a direct buffer in place; from a heap array it would copy
-     * every batch into a freshly allocated direct buffer, a cost that shows against a fast (int8) model.
-     */
-    private FloatBuffer input = FloatBuffer.allocate(0);
+    /** Where ONNX Runtime's profiler writes its trace, for a profiled session until it ends; null otherwise. */
+    private Path profileFolder;
+    private final InputBuffers inputs = new InputBuffers();
 
     private ScoringSession(OrtEnvironment environment, OrtSession.SessionOptions options, OrtSession session,
             ModelInfo info, SessionSettings settings, double openSeconds, Path profileFolder) {
@@ -66,7 +64,7 @@ public final class ScoringSession implements AutoCloseable {
      * @throws InputError when the file is missing, not ONNX, not an image classifier of a shape lightspeed can
      *                    feed, or the provider is unavailable
      */
-    public static ScoringSession open(Path model, SessionSettings settings) {
+    static ScoringSession open(Path model, SessionSettings settings) {
         return open(model, settings, false);
     }
 
@@ -74,7 +72,7 @@ public final class ScoringSession implements AutoCloseable {
      * Loads and checks a model, with ONNX Runtime's own profiler recording from the start (loading, graph
      * optimization, then every node of every run) until {@link #endProfilingInto}.
      */
-    public static ScoringSession openProfiled(Path model, SessionSettings settings) {
+    static ScoringSession openProfiled(Path model, SessionSettings settings) {
         return open(model, settings, true);
     }
 
@@ -110,16 +108,16 @@ public final class ScoringSession implements AutoCloseable {
         }
     }
 
-    public ModelInfo info() {
+    ModelInfo info() {
         return info;
     }
 
-    public SessionSettings settings() {
+    SessionSettings settings() {
         return settings;
     }
 
     /** Seconds spent loading the model and building the session (graph optimization included). */
-    public double openSeconds() {
+    double openSeconds() {
         return openSeconds;
     }
 
@@ -127,32 +125,38 @@ public final class ScoringSession implements AutoCloseable {
      * Scores {@code count} images, NCHW pixels in [0, 1] of the model's {@link ModelInfo#geometry()} at the start
      * of {@code pixels}; returns their logits, {@code count × classes} row-major.
      */
-    public float[] logits(float[] pixels, int count) {
+    float[] logits(float[] pixels, int count) {
         ImageGeometry geometry = info.geometry();
         int imageFloats = geometry.values();
-        if (pixels.length < count * imageFloats) {
-            throw new IllegalArgumentException(count + " images need " + count * imageFloats + " floats, got "
-                    + pixels.length);
+        if (count < 1) {
+            throw new IllegalArgumentException("a call scores 1 image or more, got " + count);
+        }
+        long floats = (long) count * imageFloats;
+        if (pixels.length < floats) {
+            throw new IllegalArgumentException(count + " images need " + floats + " floats, got " + pixels.length);
         }
         long[] shape = {count, geometry.channels(), geometry.size(), geometry.size()};
-        if (input.capacity() < count * imageFloats) {
-            input = ByteBuffer.allocateDirect(4 * count * imageFloats).order(ByteOrder.nativeOrder()).asFloatBuffer();
-        }
-        input.clear();
-        input.put(pixels, 0, count * imageFloats).flip();
-        try (OnnxTensor tensor = OnnxTensor.createTensor(environment, input, shape);
-             OrtSession.Result result = session.run(Map.of(info.inputName(), tensor), Set.of(info.outputName()))) {
-            FloatBuffer output = ((OnnxTensor) result.get(0)).getFloatBuffer();
-            float[] logits = new float[output.remaining()];
-            output.get(logits);
-            if (logits.length != count * info.numClasses()) {
-                throw new IllegalStateException(info.path() + " returned " + logits.length + " logits for " + count
-                        + " images of " + info.numClasses() + " classes");
+        FloatBuffer input = inputs.borrow((int) floats);
+        try {
+            input.put(pixels, 0, (int) floats).flip();
+            try (OnnxTensor tensor = OnnxTensor.createTensor(environment, input, shape);
+                 OrtSession.Result result = session.run(Map.of(info.inputName(), tensor),
+                         Set.of(info.outputName()))) {
+                FloatBuffer output = ((OnnxTensor) result.get(0)).getFloatBuffer();
+                float[] logits = new float[output.remaining()];
+                output.get(logits);
+                if (logits.length != count * info.numClasses()) {
+                    throw new IllegalStateException(info.path() + " returned " + logits.length + " logits for "
+                            + count + " images of " + info.numClasses() + " classes");
+                }
+                return logits;
             }
-            return logits;
         } catch (OrtException e) {
             throw new IllegalStateException("onnxruntime failed on a batch of " + count + " images: "
                     + OrtMessages.firstLine(e), e);
+        } finally {
+            // Only now: the tensor read the buffer in place until it was closed.
+            inputs.giveBack(input);
         }
     }
 
@@ -160,9 +164,10 @@ public final class ScoringSession implements AutoCloseable {
      * Stops ONNX Runtime's profiler of a session opened with {@link #openProfiled} and adds its events to
      * {@code trace}: ONNX Runtime counts them in microseconds from its profiling start, a time on the system clock.
      */
-    public void endProfilingInto(TraceRecorder trace) throws IOException {
+    void endProfilingInto(TraceRecorder trace) throws IOException {
         if (profileFolder == null) {
-            throw new IllegalStateException("the session was not opened with openProfiled");
+            throw new IllegalStateException("the session was not opened with openProfiled, or its profiling has "
+                    + "ended");
         }
         try {
             long zero = session.getProfilingStartTimeInNs();
@@ -171,7 +176,9 @@ public final class ScoringSession implements AutoCloseable {
         } catch (OrtException e) {
             throw new IllegalStateException("onnxruntime's profiler failed: " + OrtMessages.firstLine(e), e);
         } finally {
-            deleteFolder(profileFolder);
+            Path folder = profileFolder;
+            profileFolder = null;
+            deleteFolder(folder);
         }
     }
 

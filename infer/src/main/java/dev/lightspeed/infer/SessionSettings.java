@@ -14,7 +14,7 @@ public record SessionSettings(ExecutionProvider provider, int threads) {
 
     public SessionSettings {
         if (threads < 0) {
-            throw new InputError("--threads must be 0 (one per processor) or more, got " + threads);
+            throw InputError.in("threads", "threads must be 0 (one per processor) or more, got " + threads);
         }
         if (threads == 0) {
             threads = Runtime.getRuntime().availableProcessors();

@@ -25,8 +25,18 @@ class EvalSettingsTest {
     }
 
     @Test
-    void batchSizeBelowOneIsInputError() {
-        assertThrows(InputError.class, () -> new EvalSettings(0, 1, false));
+    void batchSizeBelowOneIsInputErrorNamingTheSetting() {
+        InputError error = assertThrows(InputError.class, () -> new EvalSettings(0, 1, false));
+
+        assertEquals("batch-size", error.parameter().orElseThrow());
+        assertEquals("batch-size must be at least 1, got 0", error.getMessage());
+    }
+
+    @Test
+    void negativeWarmupIsInputErrorNamingTheSetting() {
+        InputError error = assertThrows(InputError.class, () -> new EvalSettings(8, -1, false));
+
+        assertEquals("warmup-batches", error.parameter().orElseThrow());
     }
 
     private static ModelInfo model(int ttaLevel, int imageSize) {

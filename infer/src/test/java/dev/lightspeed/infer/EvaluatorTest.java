@@ -1,5 +1,6 @@
 package dev.lightspeed.infer;
 
+import dev.lightspeed.data.ClassifiedSplit;
 import dev.lightspeed.data.ImageSplit;
 import dev.lightspeed.models.ImageGeometry;
 import dev.lightspeed.models.InputError;
@@ -133,6 +134,7 @@ class EvaluatorTest {
         assertEquals(TtaMode.IN_GRAPH, evaluate(tta.file(), split, CLASSES, new EvalSettings(8, 0, false)).tta());
         InputError error = assertThrows(InputError.class,
                 () -> evaluate(tta.file(), split, CLASSES, new EvalSettings(8, 0, true)));
+        assertEquals("tta", error.parameter().orElseThrow(), "the setting at fault");
         assertTrue(error.getMessage().contains("already computes test-time augmentation"), error.getMessage());
     }
 
@@ -160,19 +162,32 @@ class EvaluatorTest {
         assertRefused(small.file(), CLASSES, RGB32, "takes 3×16×16 images but the data's are 3×32×32");
     }
 
-    private static void assertRefused(Path file, List<String> classes, ImageGeometry geometry, String expected) {
-        ImageSplit split = new ImageSplit(images, new int[IMAGES], RGB32.channels(), RGB32.size());
-        try (ScoringSession session = ScoringSession.open(file, SessionSettings.cpu())) {
+    @Test
+    void emptySplitIsInputErrorInTheApisTerms() {
+        ClassifiedSplit empty = new ClassifiedSplit("empty-set", CLASSES, new ImageSplit(new byte[0], new int[0],
+                RGB32.channels(), RGB32.size()));
+
+        try (OnnxClassifier classifier = OnnxClassifier.open(model.file())) {
             InputError error = assertThrows(InputError.class,
-                    () -> Evaluator.evaluate(session, split, classes, geometry, EvalSettings.defaults()));
+                    () -> classifier.evaluate(empty, EvalSettings.defaults()));
+            assertEquals("the empty-set split given to evaluate holds no images; pass a split with at least one image",
+                    error.getMessage());
+        }
+    }
+
+    private static void assertRefused(Path file, List<String> classes, ImageGeometry geometry, String expected) {
+        ImageSplit split = new ImageSplit(images, new int[IMAGES], geometry.channels(), geometry.size());
+        try (OnnxClassifier classifier = OnnxClassifier.open(file)) {
+            InputError error = assertThrows(InputError.class,
+                    () -> classifier.evaluate(new ClassifiedSplit("test", classes, split), EvalSettings.defaults()));
             assertTrue(error.getMessage().contains(expected), error.getMessage());
             assertFalse(error.getMessage().contains("\n"), error.getMessage());
         }
     }
 
     private static EvalReport evaluate(Path file, ImageSplit split, List<String> classes, EvalSettings settings) {
-        try (ScoringSession session = ScoringSession.open(file, SessionSettings.cpu())) {
-            return Evaluator.evaluate(session, split, classes, RGB32, settings);
+        try (OnnxClassifier classifier = OnnxClassifier.open(file)) {
+            return classifier.evaluate(new ClassifiedSplit("test", classes, split), settings);
         }
     }
 }

@@ -55,10 +55,9 @@ class PredictorTest {
         }
 
         List<List<ClassProbability>> predictions;
-        try (ScoringSession session = ScoringSession.open(model.file(), SessionSettings.cpu())) {
-            predictions = Predictor.topClasses(session, images, 3);
-            assertThrows(IllegalArgumentException.class,
-                    () -> Predictor.topClasses(session, List.of(new float[3 * 32 * 32]), 1));
+        try (OnnxClassifier classifier = OnnxClassifier.open(model.file())) {
+            predictions = classifier.classify(images, 3);
+            assertThrows(IllegalArgumentException.class, () -> classifier.classify(List.of(new float[3 * 32 * 32]), 1));
         }
 
         for (int i = 0; i < count; i++) {

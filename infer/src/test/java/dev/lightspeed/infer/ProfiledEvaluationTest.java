@@ -2,6 +2,7 @@ package dev.lightspeed.infer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lightspeed.data.ClassifiedSplit;
 import dev.lightspeed.data.ImageSplit;
 import dev.lightspeed.models.ImageGeometry;
 import dev.lightspeed.models.trace.TraceRecorder;
@@ -16,6 +17,7 @@ import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ProfiledEvaluationTest {
@@ -40,9 +42,10 @@ class ProfiledEvaluationTest {
         List<String> classes = List.of("c0", "c1", "c2", "c3", "c4", "c5", "c6", "c7", "c8", "c9");
         TraceRecorder trace = new TraceRecorder();
         Path file = dir.resolve("eval-trace.json");
-        try (ScoringSession session = ScoringSession.openProfiled(model.file(), SessionSettings.cpu())) {
-            Evaluator.evaluate(session, split, classes, RGB32, new EvalSettings(8, 2, false), trace);
-            session.endProfilingInto(trace);
+        try (OnnxClassifier classifier = OnnxClassifier.openProfiled(model.file(), SessionSettings.cpu())) {
+            classifier.evaluate(new ClassifiedSplit("random", classes, split), new EvalSettings(8, 2, false), trace);
+            classifier.endProfilingInto(trace);
+            assertThrows(IllegalStateException.class, () -> classifier.endProfilingInto(trace), "ended already");
         }
         trace.write(file);
 

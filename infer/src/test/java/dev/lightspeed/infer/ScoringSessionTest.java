@@ -167,6 +167,7 @@ class ScoringSessionTest {
 
             assertTrue(error.getMessage().startsWith("provider " + gpu.optionName() + " is not available"),
                     error.getMessage());
+            assertEquals("provider", error.parameter().orElseThrow(), "the setting at fault");
             assertTrue(error.getMessage().contains("available: cpu"), error.getMessage());
         }
     }
