@@ -35,10 +35,15 @@ class ExitCodesTest {
         cache = shared.resolve("cache");
     }
 
-    /** The lightspeed command line in a JVM of its own, with the test's classpath; output into files. */
+    /**
+     * The lightspeed command line in a JVM of its own, with the test's classpath; output into files. SIGINT is set
+     * back to its default first: a build started in the background of a script inherits it ignored, and a JVM
+     * leaves an ignored SIGINT ignored, so Ctrl-C would never reach it.
+     */
     private static Process start(Path dir, String name, String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        List<String> command = new ArrayList<>(List.of("env", "--default-signal=INT",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), Main.class.getName()));
         command.addAll(List.of(args));
         return new ProcessBuilder(command).redirectOutput(dir.resolve(name + ".out").toFile())
                 .redirectError(dir.resolve(name + ".err").toFile()).start();
