@@ -68,7 +68,7 @@ class RecipeJsonTest {
         assertFileError(dir, "{\"base\": \"airbench94\", ", "is not valid JSON (line");
         assertFileError(dir, "[1, 2]", "must hold one JSON object");
         assertMessage(assertThrows(InputError.class, () -> RecipeJson.readFile(dir.resolve("absent.json"))),
-                "cannot read recipe file " + dir.resolve("absent.json"));
+                "recipe file " + dir.resolve("absent.json") + " cannot be read");
     }
 
     private static void assertFileError(Path dir, String text, String fragment) throws IOException {

@@ -52,7 +52,7 @@ public final class RunOutput {
             Files.delete(probe);
         } catch (IOException | SecurityException e) {
             throw new InputError("cannot write to output folder " + folder + " (" + Failures.oneLine(e)
-                    + "); pass --out with a writable folder");
+                    + "); choose a writable folder");
         }
         return new RunOutput(folder, createdRoot);
     }

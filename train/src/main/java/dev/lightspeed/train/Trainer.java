@@ -294,7 +294,7 @@ public final class Trainer {
             if (stopRequested.getAsBoolean()) {
                 throw new TrainingStopped("interrupted at epoch " + (epoch + 1) + ", step " + (s + 1)
                         + (epoch > startEpoch || startEpoch > 0 ? "; the last complete epoch is saved in "
-                        + output.folder() + " (continue with --resume)" : "; nothing was saved"));
+                        + output.folder() + " (resume the run to continue)" : "; nothing was saved"));
             }
             if (trace != null) {
                 trace.beforeStep(step + 1, timer);
@@ -312,7 +312,7 @@ public final class Trainer {
                 double lossValue = loss.item_double();
                 if (!Double.isFinite(lossValue)) {
                     throw new TrainingStopped("loss became " + lossValue + " at epoch " + (epoch + 1) + ", step "
-                            + (s + 1) + " (global step " + (step + 1) + "); try a smaller --lr-scale"
+                            + (s + 1) + " (global step " + (step + 1) + "); try a smaller lr-scale"
                             + (epoch > startEpoch ? "; the last complete epoch is kept in " + output.model() : ""));
                 }
                 lossSum += lossValue;

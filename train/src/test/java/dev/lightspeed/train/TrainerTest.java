@@ -117,7 +117,7 @@ class TrainerTest {
                 () -> new Trainer(first, counter, () -> steps[0] >= 4).run(data, RunOutput.prepare(out)));
         assertTrue(stopped.getMessage().startsWith(
                 "interrupted at epoch 2, step 1; the last complete epoch is saved in "), stopped.getMessage());
-        assertTrue(stopped.getMessage().endsWith("(continue with --resume)"), stopped.getMessage());
+        assertTrue(stopped.getMessage().endsWith("(resume the run to continue)"), stopped.getMessage());
         assertEquals(1, Checkpoint.load(out.resolve(RunFiles.MODEL)).epoch());
 
         for (TrainConfig other : List.of(new TrainConfig(tinyRecipe().with("epochs", "3"), 7, device, true, 50, false),
@@ -148,7 +148,7 @@ class TrainerTest {
                 () -> train(exploding, tinyData(), 1, FP32, dir.resolve("x")));
         // The message of a divergence, not of an interruption (which also names a step).
         assertTrue(error.getMessage().matches(
-                "loss became (NaN|-?Infinity) at epoch 1, step \\d+ \\(global step \\d+\\); try a smaller --lr-scale"),
+                "loss became (NaN|-?Infinity) at epoch 1, step \\d+ \\(global step \\d+\\); try a smaller lr-scale"),
                 error.getMessage());
     }
 
