@@ -102,7 +102,7 @@ class ExportCommandTest {
 
         CommandLineRun.Outcome outcome = run("export", "--checkpoint", checkpoint.toString(), "--opset", "13");
 
-        assertUsageError(outcome, "opset 13 is not supported; choose 17 to 21");
+        assertUsageError(outcome, "--opset 13 is not supported; choose 17 to 21");
     }
 
     @Test
@@ -111,7 +111,7 @@ class ExportCommandTest {
 
         CommandLineRun.Outcome outcome = run("export", "--checkpoint", checkpoint.toString(), "--weights", "ema");
 
-        assertUsageError(outcome, "this checkpoint holds no averaged weights");
+        assertUsageError(outcome, "--weights ema: this checkpoint holds no averaged weights");
         assertUsageError(run("export", "--checkpoint", checkpoint.toString(), "--weights", "mean"),
                 "--weights expects live or ema");
     }
@@ -144,7 +144,7 @@ class ExportCommandTest {
         assertUsageError(run("export", "--checkpoint", path, "--precision", "int4"),
                 "unknown precision 'int4'; choose one of fp32, int8");
         assertUsageError(run("export", "--checkpoint", path, "--precision", "int8", "--opset", "17"),
-                "int8 export needs opset 20 or later");
+                "--opset 17 is too old for an int8 export, which needs opset 20 or later");
         assertUsageError(run("export", "--checkpoint", path, "--calibration-images", "8"),
                 "--calibration-images, --data and --download calibrate an int8 export");
         assertUsageError(run("export", "--checkpoint", path, "--precision", "int8", "--calibration-images", "0"),

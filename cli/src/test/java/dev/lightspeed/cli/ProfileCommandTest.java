@@ -72,7 +72,7 @@ class ProfileCommandTest {
         assertTrue(lines.get(2).contains("calls") && lines.get(2).contains("self ms"), lines.get(2));
         assertEquals(5, lines.stream().filter(l -> l.endsWith("%  " + l.substring(l.lastIndexOf(' ') + 1))
                 && l.matches(" +\\d+ .*")).count(), outcome.out());
-        assertTrue(lines.get(8).matches("\\(\\d+ more operators; --top N shows more\\)"), lines.get(8));
+        assertTrue(lines.get(8).matches("\\(\\d+ more operators below the top 5\\)"), lines.get(8));
         assertEquals("chart: " + png, lines.get(9));
         assertNotNull(ImageIO.read(png.toFile()));
     }

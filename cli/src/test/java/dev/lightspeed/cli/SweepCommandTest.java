@@ -81,9 +81,9 @@ class SweepCommandTest {
         String o = out.toString();
         Map<String, String> none = Map.of();
         assertUsageError(run(none, "sweep", "--data", data, "--grid", "epochs=1", "--holdout", "50000", "--out", o),
-                "every training image");
+                "--holdout 50000 keeps every training image");
         assertUsageError(run(none, "sweep", "--data", data, "--grid", "epochs=1", "--holdout", "9", "--out", o),
-                "fewer than the 10 classes");
+                "--holdout 9 is fewer than the 10 classes");
         assertUsageError(run(none, "sweep", "--data", data, "--grid", "batch-size=500,46000", "--out", o),
                 "batch-size=46000");
         assertFalse(Files.exists(out), "nothing may be written for bad input");

@@ -88,7 +88,8 @@ class TrainCommandTest {
         assertUsageError(run("train", "--recipe", unknown.toString()), unknown + ": unknown field 'momentum'");
         Path bad = Files.writeString(dir.resolve("bad.json"), "{\"base\": \"airbench94\", \"epochs\": \"x\"}");
         assertUsageError(run("train", "--recipe", bad.toString()), bad + ": epochs expects an integer");
-        assertUsageError(run("train", "--recipe", dir.resolve("none.json").toString()), "cannot read recipe file");
+        assertUsageError(run("train", "--recipe", dir.resolve("none.json").toString()),
+                "--recipe file " + dir.resolve("none.json") + " cannot be read");
         Path good = Files.writeString(dir.resolve("good.json"), "{\"base\": \"airbench94\"}");
         assertUsageError(run("train", "--recipe", good.toString(), "--preset", "airbench94"),
                 "--recipe and --preset both choose the recipe");
@@ -144,7 +145,7 @@ class TrainCommandTest {
                 "cannot write --out " + file.resolve("run"));
         assertUsageError(run("train", "--data", data, "--out", dir.resolve("c").toString(), "--export",
                 file.resolve("nowhere/m.onnx").toString()), "is not a writable folder");
-        assertUsageError(run("train", "--data", data, "--device", "tpu"), "unknown device 'tpu'");
+        assertUsageError(run("train", "--data", data, "--device", "tpu"), "--device 'tpu' is not known");
         assertUsageError(run("train", "--data", data, "--resume", "--out", dir.resolve("d").toString()),
                 "nothing to resume");
         for (String name : new String[] {"o", "b", "c", "d"}) {

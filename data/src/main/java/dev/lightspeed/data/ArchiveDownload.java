@@ -51,16 +51,16 @@ final class ArchiveDownload {
         Path parent = target.getParent();
         if (parent == null) {
             throw new InputError("cannot download " + official.datasetName() + " into " + target
-                    + "; pass --data with a folder below it");
+                    + "; choose a data folder below it");
         }
         if (Files.exists(target) && !Files.isDirectory(target)) {
-            throw new InputError(target + " is a file, not a folder; remove it or pass --data with another folder");
+            throw new InputError(target + " is a file, not a folder; remove it or choose another data folder");
         }
         try {
             Files.createDirectories(parent);
         } catch (IOException e) {
             throw new InputError("cannot create " + parent + " (" + Failures.oneLine(e)
-                    + "); pass --data with a folder you can write to", e);
+                    + "); choose a data folder you can write to", e);
         }
 
         String uniqueSuffix = ProcessHandle.current().pid() + "-" + System.nanoTime();
@@ -72,8 +72,8 @@ final class ArchiveDownload {
             String archiveMd5 = fetch(official, archiveUrl, archive, target, listener);
             if (!archiveMd5.equalsIgnoreCase(official.md5())) {
                 throw new InputError("the archive downloaded from " + archiveUrl + " has md5 " + archiveMd5
-                        + ", expected " + official.md5() + " (corrupted or not the official file); run with "
-                        + "--download again, or " + manualAdvice(official, target));
+                        + ", expected " + official.md5() + " (corrupted or not the official file); download it again,"
+                        + " or " + manualAdvice(official, target));
             }
             Set<String> extracted = extract(official, archive, staging, archiveUrl, target);
             for (String name : official.files()) {
@@ -116,7 +116,7 @@ final class ArchiveDownload {
             } catch (IOException e) {
                 // Network failures are converted inside readChunk and openBody; what arrives here is local.
                 throw new InputError("cannot write " + archive + " (" + Failures.oneLine(e) + "); free some space in "
-                        + archive.getParent() + " or pass --data with another folder", e);
+                        + archive.getParent() + " or choose another data folder", e);
             }
             if (total > 0 && done != total) {
                 throw cannotDownload(official, url, "the connection ended after " + count(done) + " of " + count(total)
@@ -193,7 +193,7 @@ final class ArchiveDownload {
                 actual = Md5.ofFile(staging.resolve(name));
             } catch (IOException e) {
                 throw new InputError("cannot read the extracted " + name + " in " + staging + " ("
-                        + Failures.oneLine(e) + "); check the folder and run with --download again", e);
+                        + Failures.oneLine(e) + "); check the folder and download again", e);
             }
             if (!actual.equalsIgnoreCase(expected)) {
                 throw new InputError(name + " in the archive downloaded from " + url + " has md5 " + actual
@@ -219,7 +219,7 @@ final class ArchiveDownload {
             }
         } catch (IOException e) {
             throw new InputError("cannot move the downloaded files into " + target + " ("
-                    + Failures.oneLine(e) + "); check that it is writable, or pass --data with another folder", e);
+                    + Failures.oneLine(e) + "); check that it is writable, or choose another data folder", e);
         }
     }
 
@@ -240,7 +240,7 @@ final class ArchiveDownload {
 
     private static String manualAdvice(OfficialArchive official, Path target) {
         return "download " + official.archiveFileName() + " yourself and extract it so that " + target + " holds "
-                + official.fileList() + ", or pass --data DIR";
+                + official.fileList() + ", or choose another data folder";
     }
 
     private static InputError cannotDownload(OfficialArchive official, URI url, String why, Path target,

@@ -126,7 +126,8 @@ public final class Cifar10 {
             String expected = expectedMd5.get(name);
             if (!actual.equalsIgnoreCase(expected)) {
                 throw new InputError(file + " has md5 " + actual + ", expected " + expected
-                        + "; the file is corrupt or not the official CIFAR-10, delete it and run with --download");
+                        + "; the file is corrupt or not the official CIFAR-10, delete it and download the dataset"
+                        + " again");
             }
         }
     }

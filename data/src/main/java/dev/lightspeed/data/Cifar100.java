@@ -51,7 +51,7 @@ public final class Cifar100 {
                     return labels;
                 }
             }
-            throw new InputError("--labels " + value + " is not known; pass fine (100 classes) or coarse (20)");
+            throw InputError.in("labels", "labels " + value + " is not known; pass fine (100 classes) or coarse (20)");
         }
 
         /** How {@code --labels} names it. */
@@ -182,13 +182,13 @@ public final class Cifar100 {
         }
         if (names.size() != labels.classes()) {
             throw new InputError(file + " lists " + names.size() + " class names, expected " + labels.classes()
-                    + "; it is not the official list, delete it and run with --download");
+                    + "; it is not the official list, delete it and download the dataset again");
         }
         Set<String> seen = new HashSet<>();
         for (String name : names) {
             if (!seen.add(name)) {
                 throw new InputError(file + " lists the class '" + name + "' twice; it is not the official list, "
-                        + "delete it and run with --download");
+                        + "delete it and download the dataset again");
             }
         }
         return names;
@@ -218,7 +218,7 @@ public final class Cifar100 {
             if (counts[label] != expected) {
                 throw new InputError(file + " holds " + count(counts[label]) + " images of " + labels.optionValue()
                         + " class " + label + " (" + classes.get(label) + "), expected " + count(expected)
-                        + " of each; it is not the official CIFAR-100, delete it and run with --download");
+                        + " of each; it is not the official CIFAR-100, delete it and download the dataset again");
             }
         }
     }

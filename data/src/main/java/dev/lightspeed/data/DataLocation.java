@@ -39,14 +39,14 @@ public final class DataLocation {
     public static Path resolve(DatasetKind kind, String dataOption, Function<String, String> environment) {
         if (dataOption != null) {
             if (dataOption.isBlank()) {
-                throw new InputError("--data is empty; pass the folder that holds " + contents(kind));
+                throw InputError.in("data", "data is empty; pass the folder that holds " + contents(kind));
             }
             return Path.of(dataOption).toAbsolutePath().normalize();
         }
         Optional<String> variable = environmentVariable(kind);
         if (variable.isEmpty()) {
-            throw new InputError("--dataset " + kind.optionValue() + " needs --data DIR, the folder that holds "
-                    + contents(kind));
+            throw InputError.in("data", "data is needed for dataset " + kind.optionValue()
+                    + ", which has no default location; pass the folder that holds " + contents(kind));
         }
         String fromEnvironment = environment.apply(variable.get());
         if (fromEnvironment != null && !fromEnvironment.isBlank()) {

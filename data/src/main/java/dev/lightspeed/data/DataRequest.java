@@ -24,13 +24,13 @@ public record DataRequest(DatasetKind kind, Path folder, Cifar100.Labels labels,
         }
         labels = labels == null ? Cifar100.Labels.FINE : labels;
         if (labels != Cifar100.Labels.FINE && kind != DatasetKind.CIFAR100) {
-            throw new InputError("--labels applies to cifar100 only; leave it out for " + kind.optionValue());
+            throw InputError.in("labels", "labels applies to cifar100 only; leave it out for " + kind.optionValue());
         }
         if (kind == DatasetKind.FOLDER) {
             imageSize = imageSize == 0 ? ImageFolder.DEFAULT_IMAGE_SIZE : imageSize;
             ImageFolder.requireImageSize(imageSize);
         } else if (imageSize != 0 && imageSize != CIFAR_IMAGE_SIZE) {
-            throw new InputError("--image-size " + imageSize + " does not apply to " + kind.optionValue()
+            throw InputError.in("image-size", "image-size " + imageSize + " does not apply to " + kind.optionValue()
                     + ", whose images are " + CIFAR_IMAGE_SIZE + "×" + CIFAR_IMAGE_SIZE + "; leave it out");
         }
         cacheFolder = cacheFolder == null ? ImageFolder.defaultCacheFolder() : cacheFolder;

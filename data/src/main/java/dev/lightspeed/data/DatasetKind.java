@@ -32,7 +32,7 @@ public enum DatasetKind {
                 return kind;
             }
         }
-        throw new InputError("--dataset " + value + " is not known; pass " + choices());
+        throw InputError.in("dataset", "dataset " + value + " is not known; pass " + choices());
     }
 
     /** {@code cifar10, cifar100 or folder}, for help and messages. */

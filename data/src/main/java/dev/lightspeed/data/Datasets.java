@@ -100,8 +100,8 @@ public final class Datasets {
         return switch (kind) {
             case CIFAR10 -> Cifar10.ARCHIVE;
             case CIFAR100 -> Cifar100.ARCHIVE;
-            case FOLDER -> throw new InputError("--download applies to cifar10 and cifar100; an image folder is read "
-                    + "as it is, leave --download out");
+            case FOLDER -> throw InputError.in("download", "download applies to cifar10 and cifar100; an image folder"
+                    + " is read as it is, so do not download it");
         };
     }
 }

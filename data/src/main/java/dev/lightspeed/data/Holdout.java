@@ -21,7 +21,7 @@ public record Holdout(int count, long seed) {
 
     public Holdout {
         if (count < 0) {
-            throw new InputError("--holdout " + count + " is negative; hold out 0 or more training images");
+            throw InputError.in("holdout", "holdout " + count + " is negative; hold out 0 or more training images");
         }
     }
 
@@ -41,11 +41,11 @@ public record Holdout(int count, long seed) {
     /** Splits {@code train}; refuses a count that leaves no training image or cannot give every class one image. */
     public Parts split(ImageSplit train, int numClasses) {
         if (count >= train.count()) {
-            throw new InputError("--holdout " + count + " keeps every training image out of training ("
+            throw InputError.in("holdout", "holdout " + count + " keeps every training image out of training ("
                     + train.count() + " images); hold out fewer");
         }
         if (count < numClasses) {
-            throw new InputError("--holdout " + count + " is fewer than the " + numClasses + " classes, so some"
+            throw InputError.in("holdout", "holdout " + count + " is fewer than the " + numClasses + " classes, so some"
                     + " class would have no validation image; hold out at least " + numClasses + " (or 0 for none)");
         }
         int[] labels = train.labels();
@@ -55,8 +55,8 @@ public record Holdout(int count, long seed) {
             spare += Math.max(0, members.length - 1);
         }
         if (count > spare) {
-            throw new InputError("--holdout " + count + " would leave some class without a training image (at most "
-                    + spare + " of these " + train.count() + " images can be held out); hold out fewer");
+            throw InputError.in("holdout", "holdout " + count + " would leave some class without a training image"
+                    + " (at most " + spare + " of these " + train.count() + " images can be held out); hold out fewer");
         }
         boolean[] heldOut = choose(byClass, labels.length);
         int[] kept = new int[train.count() - count];

@@ -62,8 +62,8 @@ public final class ImageFolder {
     /** Refuses sizes outside {@value #MIN_IMAGE_SIZE}..{@value #MAX_IMAGE_SIZE} pixels. */
     public static void requireImageSize(int imageSize) {
         if (imageSize < MIN_IMAGE_SIZE || imageSize > MAX_IMAGE_SIZE) {
-            throw new InputError("--image-size " + imageSize + " is out of range; pass " + MIN_IMAGE_SIZE + " to "
-                    + MAX_IMAGE_SIZE + " pixels");
+            throw InputError.in("image-size", "image-size " + imageSize + " is out of range; pass " + MIN_IMAGE_SIZE
+                    + " to " + MAX_IMAGE_SIZE + " pixels");
         }
     }
 
@@ -71,9 +71,9 @@ public final class ImageFolder {
         long imageBytes = new ImageGeometry(CHANNELS, imageSize).values();
         for (List<ImageFolderLayout.ImageFile> split : List.of(layout.train(), layout.evaluation())) {
             if (split.size() * imageBytes > Integer.MAX_VALUE - 8) {
-                throw new InputError(layout.root() + " holds " + count(split.size()) + " images in one split, more "
-                        + "than fit at " + ImageGeometry.describe(CHANNELS, imageSize) + "; pass a smaller "
-                        + "--image-size");
+                throw InputError.in("image-size", "image-size " + imageSize + " is too large for " + layout.root()
+                        + ", which holds " + count(split.size()) + " images in one split, more than fit at "
+                        + ImageGeometry.describe(CHANNELS, imageSize) + "; pass a smaller one");
             }
         }
     }

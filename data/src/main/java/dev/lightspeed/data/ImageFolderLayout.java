@@ -64,9 +64,8 @@ record ImageFolderLayout(Path root, List<String> classes, String evaluationFolde
         Path root = dir.toAbsolutePath().normalize();
         if (!Files.isDirectory(root)) {
             throw new InputError(Files.exists(root)
-                    ? root + " is a file, not a folder; pass --data with a folder holding train/<class>/ images"
-                    : "image folder " + root + " does not exist; pass --data with a folder holding train/<class>/"
-                    + " images");
+                    ? root + " is a file, not a folder; choose a folder holding train/<class>/ images"
+                    : "image folder " + root + " does not exist; choose a folder holding train/<class>/ images");
         }
         Path trainFolder = root.resolve(TRAIN_FOLDER);
         if (!Files.isDirectory(trainFolder)) {

@@ -26,11 +26,10 @@ record OfficialFolder(String datasetName, List<String> files, String archiveFold
         Path given = dir.toAbsolutePath().normalize();
         if (!Files.exists(given)) {
             throw new InputError(datasetName + " folder " + given + " does not exist; put " + fileList
-                    + " there, run with --download to fetch them, or pass --data DIR");
+                    + " there, download the dataset into it, or choose the folder that holds them");
         }
         if (!Files.isDirectory(given)) {
-            throw new InputError(given + " is a file, not a folder; pass --data with the folder that holds "
-                    + fileList);
+            throw new InputError(given + " is a file, not a folder; choose the folder that holds " + fileList);
         }
         Path folder = given;
         Path extracted = given.resolve(archiveFolder);
@@ -63,7 +62,7 @@ record OfficialFolder(String datasetName, List<String> files, String archiveFold
         List<String> present = presentFiles(folder);
         if (present.isEmpty()) {
             throw new InputError(folder + " holds no " + datasetName + " files; put " + fileList
-                    + " there, run with --download to fetch them, or pass --data DIR");
+                    + " there, download the dataset into it, or choose the folder that holds them");
         }
         List<String> missing = files.stream().filter(name -> !present.contains(name)).toList();
         if (!missing.isEmpty()) {
@@ -71,7 +70,7 @@ record OfficialFolder(String datasetName, List<String> files, String archiveFold
                     ? missing.get(0) + " is missing"
                     : String.join(", ", missing) + " are missing";
             throw new InputError(what + " from " + folder + "; put all of " + fileList
-                    + " there, or run with --download to fetch them");
+                    + " there, or download the dataset into it");
         }
     }
 }

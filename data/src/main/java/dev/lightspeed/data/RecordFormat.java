@@ -63,7 +63,7 @@ record RecordFormat(String datasetName, String fileKind, List<LabelByte> labels,
             if (size % recordBytes != 0) {
                 throw new InputError(file + " is not a " + datasetName + " binary file: " + count(size)
                         + " bytes is not a whole number of " + count(recordBytes)
-                        + "-byte records; delete it and run with --download");
+                        + "-byte records; delete it and download the dataset again");
             }
             recordsPerFile.add(Math.toIntExact(size / recordBytes));
             totalRecords += size / recordBytes;
@@ -118,17 +118,18 @@ record RecordFormat(String datasetName, String fileKind, List<LabelByte> labels,
         long size = sizeOf(file);
         if (size < expected) {
             throw new InputError(file + " is truncated: " + count(size) + " bytes, expected "
-                    + count(expected) + "; delete it and run with --download");
+                    + count(expected) + "; delete it and download the dataset again");
         }
         if (size > expected) {
             throw new InputError(file + " is too large: " + count(size) + " bytes, expected "
-                    + count(expected) + "; it is not a " + fileKind + ", delete it and run with --download");
+                    + count(expected) + "; it is not a " + fileKind + ", delete it and download the dataset again");
         }
     }
 
     private long sizeOf(Path file) {
         if (Files.isDirectory(file)) {
-            throw new InputError(file + " is a folder, not a " + fileKind + "; remove it and run with --download");
+            throw new InputError(file + " is a folder, not a " + fileKind
+                    + "; remove it and download the dataset again");
         }
         try {
             return Files.size(file);
@@ -161,7 +162,7 @@ record RecordFormat(String datasetName, String fileKind, List<LabelByte> labels,
                 if (value >= label.classes()) {
                     throw new InputError(file + " record " + record + " has " + label.name() + " " + value
                             + ", expected 0-" + (label.classes() - 1)
-                            + "; the file is corrupt, delete it and run with --download");
+                            + "; the file is corrupt, delete it and download the dataset again");
                 }
             }
         }

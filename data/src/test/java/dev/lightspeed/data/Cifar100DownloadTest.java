@@ -69,8 +69,8 @@ class Cifar100DownloadTest {
 
     @Test
     void imageFoldersAreNotDownloaded() {
-        Messages.inputError(() -> Datasets.download(DatasetKind.FOLDER, dir, ProgressListener.none()),
-                "--download applies to cifar10 and cifar100");
+        Messages.inputErrorIn("download", () -> Datasets.download(DatasetKind.FOLDER, dir, ProgressListener.none()),
+                "download applies to cifar10 and cifar100");
     }
 
     private static Map<String, byte[]> officialLayout() {

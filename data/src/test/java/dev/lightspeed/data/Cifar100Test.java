@@ -96,7 +96,7 @@ class Cifar100Test {
         SyntheticCifar100.writeNames(folder);
 
         Messages.inputError(() -> Cifar100.load(folder, Cifar100.Labels.FINE),
-                "train.bin is truncated: 30,740 bytes, expected 153,700,000", "--download");
+                "train.bin is truncated: 30,740 bytes, expected 153,700,000", "download the dataset again");
 
         Files.write(folder.resolve("odd.bin"), new byte[3075]);
         Messages.inputError(() -> Cifar100.readSplit(List.of(folder.resolve("odd.bin")), Cifar100.Labels.FINE),
@@ -149,7 +149,7 @@ class Cifar100Test {
 
         assertFalse(Cifar100.holdsNoDataFiles(folder));
         Messages.inputError(() -> Cifar100.load(folder, Cifar100.Labels.FINE), "train.bin, test.bin are missing",
-                "--download");
+                "download the dataset into it");
         assertTrue(Cifar100.holdsNoDataFiles(dir.resolve("nowhere")));
         Messages.inputError(() -> Cifar100.load(dir.resolve("nowhere"), Cifar100.Labels.FINE),
                 "CIFAR-100 folder", "does not exist");
@@ -159,6 +159,6 @@ class Cifar100Test {
     void labelsOptionParses() {
         assertEquals(Cifar100.Labels.FINE, Cifar100.Labels.parse("fine"));
         assertEquals(Cifar100.Labels.COARSE, Cifar100.Labels.parse(" Coarse "));
-        Messages.inputError(() -> Cifar100.Labels.parse("super"), "--labels super", "fine", "coarse");
+        Messages.inputErrorIn("labels", () -> Cifar100.Labels.parse("super"), "labels super", "fine", "coarse");
     }
 }

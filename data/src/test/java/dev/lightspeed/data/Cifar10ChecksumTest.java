@@ -81,7 +81,8 @@ class Cifar10ChecksumTest {
         expected.put("data_batch_4.bin", "00000000000000000000000000000000");
 
         Messages.inputError(() -> Cifar10.verifyChecksums(dir, expected),
-                "data_batch_4.bin has md5 " + actual, "expected 00000000000000000000000000000000", "--download");
+                "data_batch_4.bin has md5 " + actual, "expected 00000000000000000000000000000000",
+                "download the dataset again");
     }
 
     @Test

@@ -164,7 +164,7 @@ class Cifar10DownloadTest {
         Messages.inputError(() -> Cifar10Download.download(target, URI.create("http://127.0.0.1:1/"),
                         ProgressListener.none()),
                 "cannot download CIFAR-10 from http://127.0.0.1:1/", "cifar-10-binary.tar.gz",
-                target + " holds data_batch_1.bin", "--data DIR");
+                target + " holds data_batch_1.bin", "choose another data folder");
 
         assertFalse(Files.exists(target));
         assertEquals(List.of(), listing(dir));
@@ -176,7 +176,7 @@ class Cifar10DownloadTest {
         URI missing = server.address("/missing.tar.gz");
 
         Messages.inputError(() -> Cifar10Download.download(target, missing, ProgressListener.none()),
-                "HTTP 404", missing.toString(), "--data DIR");
+                "HTTP 404", missing.toString(), "choose another data folder");
 
         assertEquals(List.of(), listing(dir));
     }

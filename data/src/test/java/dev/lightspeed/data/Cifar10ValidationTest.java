@@ -30,7 +30,7 @@ class Cifar10ValidationTest {
 
         assertFalse(Cifar10.holdsNoDataFiles(dir), "a partial set is reported, not downloaded over");
         Messages.inputError(() -> Cifar10.resolveFolder(dir), "data_batch_3.bin is missing", dir.toString(),
-                "--download");
+                "download the dataset into it");
         Messages.inputError(() -> Cifar10.validate(dir), "data_batch_3.bin");
         Messages.inputError(() -> Cifar10.load(dir), "data_batch_3.bin");
     }
@@ -46,10 +46,11 @@ class Cifar10ValidationTest {
 
     @Test
     void emptyOrAbsentFolderSaysWhereToPutTheFiles() {
-        Messages.inputError(() -> Cifar10.load(dir), dir.toString(), "holds no CIFAR-10 files", "--download",
-                "--data");
+        Messages.inputError(() -> Cifar10.load(dir), dir.toString(), "holds no CIFAR-10 files",
+                "download the dataset into it", "choose the folder that holds");
         Path absent = dir.resolve("nowhere");
-        Messages.inputError(() -> Cifar10.load(absent), absent.toString(), "does not exist", "--download");
+        Messages.inputError(() -> Cifar10.load(absent), absent.toString(), "does not exist",
+                "download the dataset into it");
         assertTrue(Cifar10.holdsNoDataFiles(dir));
         assertTrue(Cifar10.holdsNoDataFiles(absent));
     }
@@ -60,7 +61,8 @@ class Cifar10ValidationTest {
         truncate(dir.resolve("data_batch_3.bin"), 1_234);
 
         Messages.inputError(() -> Cifar10.validate(dir),
-                "data_batch_3.bin is truncated: 1,234 bytes, expected 30,730,000", "--download");
+                "data_batch_3.bin is truncated: 1,234 bytes, expected 30,730,000",
+                "download the dataset again");
         Messages.inputError(() -> Cifar10.load(dir), "data_batch_3.bin is truncated");
     }
 

@@ -53,7 +53,7 @@ class DataLocationTest {
 
     @Test
     void emptyDataOptionIsAnInputError() {
-        Messages.inputError(() -> DataLocation.resolve("", NO_ENVIRONMENT), "--data");
+        Messages.inputErrorIn("data", () -> DataLocation.resolve("", NO_ENVIRONMENT), "data is empty");
     }
 
     @Test
@@ -73,9 +73,9 @@ class DataLocationTest {
     void anImageFolderMustBeNamed() {
         assertEquals(Path.of("/photos"), DataLocation.resolve(DatasetKind.FOLDER, "/photos", NO_ENVIRONMENT));
         assertFalse(DataLocation.isDefault(DatasetKind.FOLDER, null, NO_ENVIRONMENT), "never downloaded into");
-        Messages.inputError(() -> DataLocation.resolve(DatasetKind.FOLDER, null, NO_ENVIRONMENT),
-                "--dataset folder needs --data DIR", "train/<class>/");
-        Messages.inputError(() -> DataLocation.resolve(DatasetKind.CIFAR100, " ", NO_ENVIRONMENT),
-                "--data is empty", "fine_label_names.txt");
+        Messages.inputErrorIn("data", () -> DataLocation.resolve(DatasetKind.FOLDER, null, NO_ENVIRONMENT),
+                "data is needed for dataset folder", "train/<class>/");
+        Messages.inputErrorIn("data", () -> DataLocation.resolve(DatasetKind.CIFAR100, " ", NO_ENVIRONMENT),
+                "data is empty", "fine_label_names.txt");
     }
 }

@@ -22,7 +22,7 @@ class DatasetsTest {
         assertEquals(DatasetKind.CIFAR10, DatasetKind.parse("cifar10"));
         assertEquals(DatasetKind.CIFAR100, DatasetKind.parse("CIFAR100"));
         assertEquals(DatasetKind.FOLDER, DatasetKind.parse(" folder"));
-        Messages.inputError(() -> DatasetKind.parse("imagenet"), "--dataset imagenet is not known",
+        Messages.inputErrorIn("dataset", () -> DatasetKind.parse("imagenet"), "dataset imagenet is not known",
                 "cifar10, cifar100 or folder");
     }
 
@@ -54,14 +54,15 @@ class DatasetsTest {
 
     @Test
     void requestsRefuseOptionsThatDoNotApply() {
-        Messages.inputError(() -> new DataRequest(DatasetKind.CIFAR10, dir, Cifar100.Labels.COARSE, 0, null),
-                "--labels applies to cifar100 only");
-        Messages.inputError(() -> new DataRequest(DatasetKind.FOLDER, dir, Cifar100.Labels.COARSE, 0, null),
-                "--labels applies to cifar100 only");
-        Messages.inputError(() -> new DataRequest(DatasetKind.CIFAR100, dir, null, 64, null),
-                "--image-size 64 does not apply to cifar100, whose images are 32×32");
-        Messages.inputError(() -> new DataRequest(DatasetKind.FOLDER, dir, null, 1000, null),
-                "--image-size 1000 is out of range");
+        Messages.inputErrorIn("labels",
+                () -> new DataRequest(DatasetKind.CIFAR10, dir, Cifar100.Labels.COARSE, 0, null),
+                "labels applies to cifar100 only");
+        Messages.inputErrorIn("labels", () -> new DataRequest(DatasetKind.FOLDER, dir, Cifar100.Labels.COARSE, 0, null),
+                "labels applies to cifar100 only");
+        Messages.inputErrorIn("image-size", () -> new DataRequest(DatasetKind.CIFAR100, dir, null, 64, null),
+                "image-size 64 does not apply to cifar100, whose images are 32×32");
+        Messages.inputErrorIn("image-size", () -> new DataRequest(DatasetKind.FOLDER, dir, null, 1000, null),
+                "image-size 1000 is out of range");
 
         assertEquals(32, new DataRequest(DatasetKind.CIFAR10, dir, Cifar100.Labels.FINE, 32, null).imageSize());
         DataRequest folder = DataRequest.of(DatasetKind.FOLDER, dir);

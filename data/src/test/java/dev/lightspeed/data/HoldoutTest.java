@@ -1,6 +1,5 @@
 package dev.lightspeed.data;
 
-import dev.lightspeed.models.InputError;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
@@ -9,7 +8,6 @@ import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class HoldoutTest {
@@ -83,12 +81,10 @@ class HoldoutTest {
     @Test
     void refusesCountsThatLeaveNoTrainingOrMissAClass() {
         ImageSplit whole = split();
-        assertTrue(assertThrows(InputError.class, () -> new Holdout(1000, 0).split(whole, 4)).getMessage()
-                .contains("every training image"));
-        assertTrue(assertThrows(InputError.class, () -> new Holdout(3, 0).split(whole, 4)).getMessage()
-                .contains("fewer than the 4 classes"));
-        assertThrows(InputError.class, () -> new Holdout(-1, 0));
-        assertThrows(InputError.class, () -> new Holdout(997, 0).split(whole, 4));
+        Messages.inputErrorIn("holdout", () -> new Holdout(1000, 0).split(whole, 4), "every training image");
+        Messages.inputErrorIn("holdout", () -> new Holdout(3, 0).split(whole, 4), "fewer than the 4 classes");
+        Messages.inputErrorIn("holdout", () -> new Holdout(-1, 0), "holdout -1 is negative");
+        Messages.inputErrorIn("holdout", () -> new Holdout(997, 0).split(whole, 4), "without a training image");
     }
 
     @Test

@@ -113,9 +113,9 @@ class ImageFolderTest {
         Messages.inputError(() -> load(data), data.resolve("val/dog") + " holds no images", ".jpg, .jpeg or .png");
 
         Messages.inputError(() -> ImageFolder.load(data, 7, cache(), ProgressListener.none()),
-                "--image-size 7 is out of range", "8 to 512");
+                "image-size 7 is out of range", "8 to 512");
         Messages.inputError(() -> ImageFolder.load(data, 513, cache(), ProgressListener.none()),
-                "--image-size 513");
+                "image-size 513");
         Messages.inputError(() -> load(dir.resolve("nowhere")), "does not exist");
     }
 

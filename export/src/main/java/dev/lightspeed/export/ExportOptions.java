@@ -21,8 +21,8 @@ public record ExportOptions(int opset, boolean tta, Precision precision, String 
 
     public ExportOptions {
         if (opset < MIN_OPSET || opset > MAX_OPSET) {
-            throw new InputError("opset " + opset + " is not supported; choose " + MIN_OPSET + " to " + MAX_OPSET
-                    + " (default " + DEFAULT_OPSET + ")");
+            throw InputError.in("opset", "opset " + opset + " is not supported; choose " + MIN_OPSET + " to "
+                    + MAX_OPSET + " (default " + DEFAULT_OPSET + ")");
         }
         if (precision == null) {
             precision = Precision.FP32;
@@ -31,9 +31,9 @@ public record ExportOptions(int opset, boolean tta, Precision precision, String 
             // Before opset 20 GELU is the erf formula, which reads its input twice; ONNX Runtime gives each reader
             // its own dequantize, the formula no longer fuses into one kernel, and the int8 graph loses about a
             // quarter of its speed.
-            throw new InputError("int8 export needs opset " + NetworkGraph.GELU_OPSET + " or later (its GELU is the "
-                    + "opset-" + NetworkGraph.GELU_OPSET + " Gelu operator); pass --opset "
-                    + NetworkGraph.GELU_OPSET + " or leave --opset out");
+            throw InputError.in("opset", "opset " + opset + " is too old for an int8 export, which needs opset "
+                    + NetworkGraph.GELU_OPSET + " or later (its GELU is the opset-" + NetworkGraph.GELU_OPSET
+                    + " Gelu operator); choose " + NetworkGraph.GELU_OPSET + " or later, or keep the default");
         }
         if (producerVersion == null || producerVersion.isBlank()) {
             producerVersion = "dev";

@@ -138,7 +138,9 @@ class Int8ExportTest {
     @Test
     void int8NeedsTheGeluOpsetACalibrationAndEveryRange() {
         InputError opset = assertThrows(InputError.class, () -> int8().withOpset(17));
-        assertTrue(opset.getMessage().contains("opset 20"), opset.getMessage());
+        assertTrue(opset.getMessage().startsWith("opset 17 is too old for an int8 export, which needs opset 20"),
+                opset.getMessage());
+        assertEquals("opset", opset.parameter().orElse(null));
         assertThrows(IllegalArgumentException.class, () -> OnnxExporter.toModel(checkpoint, int8(), null));
         Map<String, ActivationRange> partial = new HashMap<>(calibration.ranges());
         partial.remove("group2/conv2");

@@ -64,7 +64,7 @@ public record Checkpoint(
             return switch (text.trim().toLowerCase(java.util.Locale.ROOT)) {
                 case "live" -> LIVE;
                 case "ema" -> EMA;
-                default -> throw new InputError("--weights expects live or ema, got '" + text + "'");
+                default -> throw InputError.in("weights", "weights expects live or ema, got '" + text + "'");
             };
         }
     }
@@ -93,8 +93,8 @@ public record Checkpoint(
                     ttaLevel, tensors) : this;
         }
         if (!hasAverage()) {
-            throw new InputError("--weights ema: this checkpoint holds no averaged weights (its run had ema-decay 0);"
-                    + " use --weights live");
+            throw InputError.in("weights", "weights ema: this checkpoint holds no averaged weights (its run had"
+                    + " ema-decay 0); choose live");
         }
         return new Checkpoint(architecture, recipe, classes, normalization, seed, epoch, accuracy, ttaLevel,
                 emaTensors);

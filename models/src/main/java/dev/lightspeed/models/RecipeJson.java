@@ -101,8 +101,8 @@ public final class RecipeJson {
         } catch (IOException | RuntimeException e) {
             String reason = e instanceof java.nio.file.NoSuchFileException ? "no such file"
                     : e.getClass().getSimpleName().replace("Exception", "");
-            throw new InputError("cannot read recipe file " + file + " (" + reason
-                    + "); pass --recipe with a readable JSON file");
+            throw InputError.in("recipe", "recipe file " + file + " cannot be read (" + reason
+                    + "); pass a readable JSON file");
         }
         String source = "recipe file " + file;
         JsonNode node = parse(text, source);

@@ -69,9 +69,12 @@ class CheckpointTest {
         assertEquals(live.tensors(), loaded.withWeights(Checkpoint.Weights.LIVE).tensors());
 
         assertEquals(Checkpoint.Weights.LIVE, live.defaultWeights());
-        String refused = assertThrows(InputError.class, () -> live.withWeights(Checkpoint.Weights.EMA)).getMessage();
-        assertTrue(refused.contains("no averaged weights"), refused);
-        assertThrows(InputError.class, () -> Checkpoint.Weights.parse("mean"));
+        InputError refused = assertThrows(InputError.class, () -> live.withWeights(Checkpoint.Weights.EMA));
+        assertTrue(refused.getMessage().contains("no averaged weights"), refused.getMessage());
+        assertEquals("weights", refused.parameter().orElse(null));
+        InputError unknown = assertThrows(InputError.class, () -> Checkpoint.Weights.parse("mean"));
+        assertEquals("weights expects live or ema, got 'mean'", unknown.getMessage());
+        assertEquals("weights", unknown.parameter().orElse(null));
     }
 
     @Test

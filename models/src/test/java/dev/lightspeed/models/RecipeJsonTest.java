@@ -74,7 +74,7 @@ class RecipeJsonTest {
         assertFileError(dir, "{\"base\": \"airbench94\"}\n{\"epochs\": 3}",
                 "is not valid JSON (line 2, column 1): more text follows the first JSON value");
         assertMessage(assertThrows(InputError.class, () -> RecipeJson.readFile(dir.resolve("absent.json"))),
-                "cannot read recipe file " + dir.resolve("absent.json"));
+                "recipe file " + dir.resolve("absent.json") + " cannot be read");
     }
 
     private static void assertFileError(Path dir, String text, String fragment) throws IOException {

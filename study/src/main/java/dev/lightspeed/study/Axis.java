@@ -32,24 +32,24 @@ public record Axis(String name, List<String> values) {
     public static Axis parse(String text) {
         int eq = text.indexOf('=');
         if (eq <= 0) {
-            throw new InputError("--grid expects NAME=VALUES (e.g. batch-size=500,1000 or lr-scale=0.25:4:x2), got '"
-                    + text + "'");
+            throw InputError.in("grid", "grid expects NAME=VALUES (e.g. batch-size=500,1000 or lr-scale=0.25:4:x2),"
+                    + " got '" + text + "'");
         }
         String name = text.substring(0, eq).trim();
         if (!Recipe.overridableNames().contains(name)) {
-            throw new InputError("--grid " + name + ": unknown hyperparameter; known: "
+            throw InputError.in("grid", "grid " + name + ": unknown hyperparameter; known: "
                     + String.join(", ", Recipe.overridableNames()));
         }
         String spec = text.substring(eq + 1).trim();
         if (spec.isEmpty()) {
-            throw new InputError("--grid " + name + " has no values; list them (" + name + "=1,2) or give a range ("
-                    + name + "=1:8:x2)");
+            throw InputError.in("grid", "grid " + name + " has no values; list them (" + name + "=1,2) or give a"
+                    + " range (" + name + "=1:8:x2)");
         }
         List<String> values = spec.contains(":") ? range(name, spec) : list(name, spec);
         Set<String> seen = new LinkedHashSet<>();
         for (String value : values) {
             if (!seen.add(value)) {
-                throw new InputError("--grid " + name + " lists " + value + " twice; list each value once");
+                throw InputError.in("grid", "grid " + name + " lists " + value + " twice; list each value once");
             }
         }
         return new Axis(name, values);
@@ -60,8 +60,8 @@ public record Axis(String name, List<String> values) {
         for (String part : spec.split(",", -1)) {
             String value = part.trim();
             if (value.isEmpty()) {
-                throw new InputError("--grid " + name + "=" + spec + " has an empty value; separate values with single"
-                        + " commas");
+                throw InputError.in("grid", "grid " + name + "=" + spec + " has an empty value; separate values with"
+                        + " single commas");
             }
             values.add(value);
         }
@@ -71,26 +71,26 @@ public record Axis(String name, List<String> values) {
     private static List<String> range(String name, String spec) {
         String[] parts = spec.split(":", -1);
         if (parts.length != 3 || parts[2].length() < 2 || (parts[2].charAt(0) != 'x' && parts[2].charAt(0) != '+')) {
-            throw new InputError("--grid " + name + "=" + spec + " is not a range; write FROM:TO:xFACTOR (e.g. 0.25:4:x2)"
-                    + " or FROM:TO:+STEP (e.g. 2:8:+2)");
+            throw InputError.in("grid", "grid " + name + "=" + spec + " is not a range; write FROM:TO:xFACTOR"
+                    + " (e.g. 0.25:4:x2) or FROM:TO:+STEP (e.g. 2:8:+2)");
         }
         BigDecimal from = number(name, spec, parts[0]);
         BigDecimal to = number(name, spec, parts[1]);
         boolean geometric = parts[2].charAt(0) == 'x';
         BigDecimal step = number(name, spec, parts[2].substring(1));
         if (geometric ? from.signum() <= 0 || step.compareTo(BigDecimal.ONE) <= 0 : step.signum() <= 0) {
-            throw new InputError("--grid " + name + "=" + spec + ": " + (geometric
+            throw InputError.in("grid", "grid " + name + "=" + spec + ": " + (geometric
                     ? "a geometric range needs FROM > 0 and a factor > 1" : "an arithmetic range needs a step > 0"));
         }
         if (from.compareTo(to) > 0) {
-            throw new InputError("--grid " + name + "=" + spec + " runs from " + from.toPlainString() + " down to "
+            throw InputError.in("grid", "grid " + name + "=" + spec + " runs from " + from.toPlainString() + " down to "
                     + to.toPlainString() + "; give FROM ≤ TO");
         }
         List<String> values = new ArrayList<>();
         // Exact decimal arithmetic, so 0.1:0.5:+0.1 ends at 0.5 rather than missing it by a rounding error.
         for (BigDecimal v = from; v.compareTo(to) <= 0; v = geometric ? v.multiply(step) : v.add(step)) {
             if (values.size() == MAX_RANGE_VALUES) {
-                throw new InputError("--grid " + name + "=" + spec + " has more than " + MAX_RANGE_VALUES
+                throw InputError.in("grid", "grid " + name + "=" + spec + " has more than " + MAX_RANGE_VALUES
                         + " values; use a larger step");
             }
             values.add(v.round(MathContext.DECIMAL64).stripTrailingZeros().toPlainString());
@@ -102,7 +102,7 @@ public record Axis(String name, List<String> values) {
         try {
             return new BigDecimal(text.trim());
         } catch (NumberFormatException e) {
-            throw new InputError("--grid " + name + "=" + spec + ": '" + text + "' is not a number");
+            throw InputError.in("grid", "grid " + name + "=" + spec + ": '" + text + "' is not a number");
         }
     }
 

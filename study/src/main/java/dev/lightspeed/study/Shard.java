@@ -20,7 +20,7 @@ public record Shard(int index, int count) {
 
     public Shard {
         if (count < 1) {
-            throw new InputError("a sweep needs at least one shard, got " + count + "; use --shard K/N with N ≥ 1");
+            throw new InputError("a sweep needs at least one shard, got " + count + "; use a shard count of 1 or more");
         }
         if (index < 0 || index >= count) {
             throw new InputError("shard " + index + " of " + count + " does not exist; use an index from 0 to "
@@ -33,26 +33,27 @@ public record Shard(int index, int count) {
     }
 
     /**
-     * The shard this process runs: {@code --shard K/N} when given; else a Slurm job array's task (its id counted
-     * from the array's first id, so {@code --array=1-4} works as well as {@code 0-3}); else a Kubernetes Indexed
-     * Job's completion index, with the count from {@code --shards N}; else the whole sweep.
+     * The shard this process runs: {@code shard} (K/N) when given; else a Slurm job array's task (its id counted
+     * from the array's first id, so an array of 1-4 works as well as 0-3); else a Kubernetes Indexed Job's
+     * completion index, with the count from {@code shards}; else the whole sweep.
      *
-     * @param shardFlag  the value of --shard, or null
-     * @param shardsFlag the value of --shards, or null
+     * @param shard  the shard as K/N, or null
+     * @param shards the shard count of a Kubernetes Indexed Job (its completions), or null
      */
-    public static Shard resolve(String shardFlag, Integer shardsFlag, Map<String, String> environment) {
-        if (shardFlag != null) {
-            if (shardsFlag != null) {
-                throw new InputError("--shard K/N already names the shard count; drop --shards");
+    public static Shard resolve(String shard, Integer shards, Map<String, String> environment) {
+        if (shard != null) {
+            if (shards != null) {
+                throw InputError.in("shards", "shards " + shards + " repeats the count that shard " + shard.trim()
+                        + " names; leave it out");
             }
-            return parse(shardFlag);
+            return parse(shard);
         }
         String slurmId = environment.get(SLURM_TASK_ID);
         if (slurmId != null) {
             String count = environment.get(SLURM_TASK_COUNT);
             if (count == null) {
                 throw new InputError(SLURM_TASK_ID + " is set without " + SLURM_TASK_COUNT + "; run under a Slurm job"
-                        + " array (sbatch --array) or pass --shard K/N");
+                        + " array or name the shard as K/N");
             }
             int first = environment.containsKey(SLURM_TASK_MIN)
                     ? integer(environment.get(SLURM_TASK_MIN), SLURM_TASK_MIN) : 0;
@@ -60,21 +61,26 @@ public record Shard(int index, int count) {
             int n = integer(count, SLURM_TASK_COUNT);
             return fromEnvironment(id - first, n, SLURM_TASK_ID + "=" + slurmId
                     + (first != 0 ? " (array from " + first + ")" : "") + " with " + SLURM_TASK_COUNT + "=" + count,
-                    "use a contiguous array such as --array=0-" + (n - 1));
+                    "use a contiguous array such as 0-" + (n - 1));
         }
         String kubernetesIndex = environment.get(KUBERNETES_INDEX);
         if (kubernetesIndex != null) {
-            if (shardsFlag == null) {
-                throw new InputError(KUBERNETES_INDEX + " is set but the shard count is not; pass --shards N with N"
-                        + " the Indexed Job's completions");
+            if (shards == null) {
+                throw InputError.in("shards", "shards is missing: " + KUBERNETES_INDEX + " is set (a Kubernetes"
+                        + " Indexed Job), whose shard count is the Job's completions; give that count");
             }
             int index = integer(kubernetesIndex, KUBERNETES_INDEX);
-            return fromEnvironment(index, shardsFlag, KUBERNETES_INDEX + "=" + kubernetesIndex + " with --shards "
-                    + shardsFlag, "set --shards to the Job's completions");
+            if (shards < 1 || index >= shards) {
+                throw InputError.in("shards", "shards " + shards + " does not fit " + KUBERNETES_INDEX + "="
+                        + kubernetesIndex + " (index " + index + " of " + shards + "); set it to the Indexed Job's"
+                        + " completions");
+            }
+            return fromEnvironment(index, shards, KUBERNETES_INDEX + "=" + kubernetesIndex,
+                    "run the sweep as a Kubernetes Indexed Job");
         }
-        if (shardsFlag != null) {
-            throw new InputError("--shards N needs " + KUBERNETES_INDEX + " (a Kubernetes Indexed Job); elsewhere use"
-                    + " --shard K/N");
+        if (shards != null) {
+            throw InputError.in("shards", "shards " + shards + " needs " + KUBERNETES_INDEX + " (a Kubernetes Indexed"
+                    + " Job); elsewhere name the shard as K/N");
         }
         return ALL;
     }
@@ -83,18 +89,26 @@ public record Shard(int index, int count) {
     public static Shard parse(String text) {
         String[] parts = text.trim().split("/", -1);
         if (parts.length != 2) {
-            throw new InputError("--shard expects K/N (this process runs the runs whose index is K modulo N), got '"
-                    + text + "'");
+            throw InputError.in("shard", "shard expects K/N (this process runs the runs whose index is K modulo N),"
+                    + " got '" + text + "'");
         }
-        int count = integer(parts[1], "--shard's N");
-        int index = integer(parts[0], "--shard's K");
+        int count = shardNumber(text, parts[1], "N");
+        int index = shardNumber(text, parts[0], "K");
         if (count < 1) {
-            throw new InputError("--shard " + text + ": N must be at least 1");
+            throw InputError.in("shard", "shard " + text + ": N must be at least 1");
         }
         if (index < 0 || index >= count) {
-            throw new InputError("--shard " + text + ": K must be from 0 to " + (count - 1));
+            throw InputError.in("shard", "shard " + text + ": K must be from 0 to " + (count - 1));
         }
         return new Shard(index, count);
+    }
+
+    private static int shardNumber(String shard, String text, String part) {
+        try {
+            return Integer.parseInt(text.trim());
+        } catch (NumberFormatException e) {
+            throw InputError.in("shard", "shard " + shard + ": " + part + " must be an integer, got '" + text + "'");
+        }
     }
 
     private static Shard fromEnvironment(int index, int count, String source, String remedy) {

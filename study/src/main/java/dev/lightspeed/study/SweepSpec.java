@@ -38,14 +38,14 @@ public record SweepSpec(Recipe base, List<Axis> axes, int repeats, long seed, in
         Set<String> names = new HashSet<>();
         for (Axis axis : axes) {
             if (!names.add(axis.name())) {
-                throw new InputError("--grid " + axis.name() + " is given twice; put all its values in one --grid");
+                throw InputError.in("grid", "grid " + axis.name() + " is given twice; put all its values in one axis");
             }
         }
         if (repeats < 1) {
-            throw new InputError("--repeats must be at least 1, got " + repeats);
+            throw InputError.in("repeats", "repeats must be at least 1, got " + repeats);
         }
         if (holdout < 0) {
-            throw new InputError("--holdout must be 0 or more, got " + holdout);
+            throw InputError.in("holdout", "holdout must be 0 or more, got " + holdout);
         }
     }
 
@@ -59,7 +59,7 @@ public record SweepSpec(Recipe base, List<Axis> axes, int repeats, long seed, in
         for (String[] set : sets) {
             for (Axis axis : axes) {
                 if (axis.name().equals(set[0])) {
-                    throw new InputError("--set " + set[0] + "=" + set[1] + " contradicts --grid " + axis
+                    throw InputError.in("set", "set " + set[0] + "=" + set[1] + " contradicts grid " + axis
                             + "; drop one of them");
                 }
             }
@@ -93,7 +93,7 @@ public record SweepSpec(Recipe base, List<Axis> axes, int repeats, long seed, in
                 try {
                     recipe = recipe.with(e.getKey(), e.getValue());
                 } catch (InputError error) {
-                    throw new InputError("--grid " + e.getKey() + "=" + e.getValue() + ": " + error.getMessage());
+                    throw InputError.in("grid", "grid " + e.getKey() + "=" + e.getValue() + ": " + error.getMessage());
                 }
             }
             String pointFolder = folderName(point);
@@ -157,10 +157,10 @@ public record SweepSpec(Recipe base, List<Axis> axes, int repeats, long seed, in
                 stored = Json.STRICT.readTree(file.toFile());
             } catch (IOException e) {
                 throw new InputError(file + " is not a readable sweep file (" + Failures.oneLine(e)
-                        + "); choose another --out");
+                        + "); choose another sweep folder");
             }
             if (!stored.isObject()) {
-                throw new InputError(file + " is not a sweep file (not a JSON object); choose another --out");
+                throw new InputError(file + " is not a sweep file (not a JSON object); choose another sweep folder");
             }
             ObjectNode storedSpec = stored.deepCopy();
             storedSpec.remove("runs");
@@ -172,18 +172,18 @@ public record SweepSpec(Recipe base, List<Axis> axes, int repeats, long seed, in
             }
             if (!asStored(specTree()).equals(storedSpec)) {
                 throw new InputError(folder + " holds another sweep (" + differences(storedSpec)
-                        + "); rerun that sweep's command to continue it, or choose another --out");
+                        + "); rerun that sweep's command to continue it, or choose another sweep folder");
             }
             return;
         }
         if (Files.exists(folder)) {
             if (!Files.isDirectory(folder)) {
-                throw new InputError("--out " + folder + " is a file; choose a folder");
+                throw new InputError("sweep folder " + folder + " is a file; choose a folder");
             }
             try (var entries = Files.list(folder)) {
                 // Hidden files are other shards' writes in flight (sweep.json's temporary sibling among them).
                 if (entries.anyMatch(entry -> !entry.getFileName().toString().startsWith("."))) {
-                    throw new InputError("--out " + folder + " holds files but no " + FILE
+                    throw new InputError("sweep folder " + folder + " holds files but no " + FILE
                             + "; a sweep starts in a new or empty folder");
                 }
             }
@@ -192,7 +192,7 @@ public record SweepSpec(Recipe base, List<Axis> axes, int repeats, long seed, in
             Files.createDirectories(folder);
             AtomicFiles.write(file, toJson());
         } catch (IOException | SecurityException e) {
-            throw new InputError("cannot write to --out " + folder + " (" + Failures.oneLine(e)
+            throw new InputError("cannot write to sweep folder " + folder + " (" + Failures.oneLine(e)
                     + "); choose a writable folder");
         }
     }

@@ -37,6 +37,7 @@ class AxisTest {
     void malformedAxesAreRefusedInOneLine(String text) {
         InputError error = assertThrows(InputError.class, () -> Axis.parse(text));
         assertTrue(!error.getMessage().contains("\n") && !error.getMessage().isBlank(), error.getMessage());
+        assertEquals("grid", error.parameter().orElse(null), error.getMessage());
     }
 
     @Test

@@ -54,8 +54,9 @@ class ShardTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"3/3", "0/0", "-1/2", "1", "a/2", "1/2/3"})
-    void badShardFlagsAreRefused(String flag) {
-        assertThrows(InputError.class, () -> Shard.resolve(flag, null, Map.of()));
+    void badShardsAreRefused(String shard) {
+        InputError error = assertThrows(InputError.class, () -> Shard.resolve(shard, null, Map.of()));
+        assertEquals("shard", error.parameter().orElse(null), error.getMessage());
     }
 
     @Test
@@ -68,7 +69,7 @@ class ShardTest {
         assertTrue(kubernetes.contains("JOB_COMPLETION_INDEX=2"), kubernetes);
         String noCount = assertThrows(InputError.class, () -> Shard.resolve(null, null,
                 Map.of("JOB_COMPLETION_INDEX", "0"))).getMessage();
-        assertTrue(noCount.contains("--shards N"), noCount);
+        assertTrue(noCount.startsWith("shards is missing: JOB_COMPLETION_INDEX is set"), noCount);
         assertThrows(InputError.class, () -> Shard.resolve(null, 2, Map.of()));
         assertThrows(InputError.class, () -> Shard.resolve(null, null, Map.of("SLURM_ARRAY_TASK_ID", "x",
                 "SLURM_ARRAY_TASK_COUNT", "2")));

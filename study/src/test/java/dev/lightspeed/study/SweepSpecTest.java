@@ -61,17 +61,17 @@ class SweepSpecTest {
     void aValueTheRecipeRefusesStopsThePlan() {
         SweepSpec spec = new SweepSpec(PRESET, List.of(Axis.parse("batch-size=500,-1")), 1, 0, 0);
         String message = assertThrows(InputError.class, spec::plan).getMessage();
-        assertTrue(message.startsWith("--grid batch-size=-1: "), message);
+        assertTrue(message.startsWith("grid batch-size=-1: "), message);
         SweepSpec text = new SweepSpec(PRESET, List.of(Axis.parse("epochs=2,many")), 1, 0, 0);
         assertThrows(InputError.class, text::plan);
     }
 
     @Test
     void aSetThatNamesAnAxisOrARepeatedAxisIsRefused() {
-        String contradiction = assertThrows(InputError.class, () -> SweepSpec.of(PRESET,
-                List.<String[]>of(new String[] {"lr-scale", "2"}), List.of(Axis.parse("lr-scale=1,2")), 1, 0, 0))
-                .getMessage();
-        assertTrue(contradiction.contains("contradicts --grid lr-scale=1,2"), contradiction);
+        InputError contradiction = assertThrows(InputError.class, () -> SweepSpec.of(PRESET,
+                List.<String[]>of(new String[] {"lr-scale", "2"}), List.of(Axis.parse("lr-scale=1,2")), 1, 0, 0));
+        assertEquals("set lr-scale=2 contradicts grid lr-scale=1,2; drop one of them", contradiction.getMessage());
+        assertEquals("set", contradiction.parameter().orElse(null));
         assertThrows(InputError.class, () -> new SweepSpec(PRESET,
                 List.of(Axis.parse("epochs=1,2"), Axis.parse("epochs=3")), 1, 0, 0));
         assertThrows(InputError.class, () -> new SweepSpec(PRESET, List.of(), 0, 0, 0));

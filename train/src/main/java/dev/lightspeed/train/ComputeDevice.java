@@ -42,17 +42,18 @@ public final class ComputeDevice {
             kind = torch.hasCUDA() ? "cuda" : "cpu";
         }
         if (!kind.equals("cpu") && !kind.equals("cuda")) {
-            throw new InputError("unknown device '" + requested + "'; use --device cpu or --device cuda");
+            throw InputError.in("device", "device '" + requested + "' is not known; use cpu, cuda or auto");
         }
         if (kind.equals("cuda") && !torch.hasCUDA()) {
-            throw new InputError("--device cuda: this build or machine has no CUDA (build with -Pcuda on a machine"
-                    + " with an NVIDIA GPU and driver), use --device cpu");
+            throw InputError.in("device", "device cuda: this build or machine has no CUDA (build with -Pcuda on a"
+                    + " machine with an NVIDIA GPU and driver); use cpu");
         }
         ScalarType type = switch (precision == null ? "auto" : precision.toLowerCase(Locale.ROOT)) {
             case "auto" -> kind.equals("cuda") || cpuHasBf16() ? ScalarType.BFloat16 : ScalarType.Float;
             case "bf16" -> ScalarType.BFloat16;
             case "fp32" -> ScalarType.Float;
-            default -> throw new InputError("unknown precision '" + precision + "'; use auto, bf16 or fp32");
+            default -> throw InputError.in("precision", "precision '" + precision
+                    + "' is not known; use auto, bf16 or fp32");
         };
         return new ComputeDevice(kind, type);
     }

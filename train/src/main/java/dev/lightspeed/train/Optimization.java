@@ -111,7 +111,7 @@ final class Optimization {
                 TensorData values = saved.get(prefix + name);
                 if (values == null || !values.hasShape(buffer.shape())) {
                     throw new InputError("resume state lacks optimizer buffer " + prefix + name
-                            + "; start a new run without --resume");
+                            + "; start a new run instead of resuming this one");
                 }
                 buffer.copy_(Tensors.fromHost(values, device));
             });

@@ -35,8 +35,8 @@ public record ProfileSteps(int first, int last) {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new InputError("--profile-steps takes FIRST-LAST, step numbers from 1 with FIRST <= LAST (such as "
-                + "20-30), got '" + text + "'");
+        throw InputError.in("profile-steps", "profile-steps takes FIRST-LAST, step numbers from 1 with FIRST <= LAST"
+                + " (such as 20-30), got '" + text + "'");
     }
 
     /**
@@ -60,12 +60,12 @@ public record ProfileSteps(int first, int last) {
      */
     public void requireWithin(int totalSteps, int nextStep) {
         if (last > totalSteps) {
-            throw new InputError("--profile-steps " + this + " lies outside the run, whose steps are 1-" + totalSteps
-                    + "; choose steps within it");
+            throw InputError.in("profile-steps", "profile-steps " + this + " lies outside the run, whose steps are 1-"
+                    + totalSteps + "; choose steps within it");
         }
         if (last < nextStep) {
-            throw new InputError("--profile-steps " + this + " were trained before; the run continues at step "
-                    + nextStep + ", so choose steps from there on");
+            throw InputError.in("profile-steps", "profile-steps " + this + " were trained before; the run continues at"
+                    + " step " + nextStep + ", so choose steps from there on");
         }
     }
 

@@ -12,8 +12,8 @@ public final class Threads {
     /** Uses {@code requested} threads, or every available processor when it is 0. */
     public static int configure(int requested) {
         if (requested < 0) {
-            throw new InputError("--threads must be positive (or 0 for all " + available() + " processors), got "
-                    + requested);
+            throw InputError.in("threads", "threads must be positive (or 0 for all " + available()
+                    + " processors), got " + requested);
         }
         int threads = requested == 0 ? available() : requested;
         // This may be the first call into libtorch, before any ComputeDevice exists.

@@ -176,7 +176,7 @@ class TrainingTraceTest {
         assertEquals(new ProfileSteps(7, 7), ProfileSteps.parse(" 7-7 "));
         for (String bad : List.of("30-20", "0-5", "5", "a-b", "1-2-3", "-3-4", "")) {
             InputError error = assertThrows(InputError.class, () -> ProfileSteps.parse(bad), bad);
-            assertTrue(error.getMessage().startsWith("--profile-steps takes FIRST-LAST"), error.getMessage());
+            assertTrue(error.getMessage().startsWith("profile-steps takes FIRST-LAST"), error.getMessage());
             assertFalse(error.getMessage().contains("\n"));
         }
         assertEquals(new ProfileSteps(10, 20), ProfileSteps.defaultFor(970, 1));
@@ -189,7 +189,7 @@ class TrainingTraceTest {
 
         new ProfileSteps(3, 8).requireWithin(8, 1);
         String past = assertThrows(InputError.class, () -> new ProfileSteps(5, 9).requireWithin(8, 1)).getMessage();
-        assertEquals("--profile-steps 5-9 lies outside the run, whose steps are 1-8; choose steps within it", past);
+        assertEquals("profile-steps 5-9 lies outside the run, whose steps are 1-8; choose steps within it", past);
         String trained = assertThrows(InputError.class, () -> new ProfileSteps(2, 4).requireWithin(8, 5))
                 .getMessage();
         assertTrue(trained.contains("continues at step 5"), trained);

@@ -35,7 +35,7 @@ public final class ChromeTrace {
      */
     public static ChromeTrace read(Path file) {
         if (!Files.isRegularFile(file)) {
-            throw new InputError(file + " does not exist or is not a file; pass a trace written by --profile-out");
+            throw new InputError(file + " does not exist or is not a file; pass the trace file of a profiled run");
         }
         JsonNode root;
         try {
@@ -55,7 +55,7 @@ public final class ChromeTrace {
     }
 
     private static InputError notATrace(Path file, String why) {
-        return new InputError(file + " is not a Chrome trace (" + why + "); pass a file written by --profile-out or"
+        return new InputError(file + " is not a Chrome trace (" + why + "); pass the trace file of a profiled run or"
                 + " another trace-event JSON with complete (\"ph\": \"X\") events");
     }
 

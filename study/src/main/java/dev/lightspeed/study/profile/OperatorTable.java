@@ -154,7 +154,7 @@ public record OperatorTable(List<Row> rows, double windowMicros, double selfSumM
                     100 * share(row), row.operator()));
         }
         if (rows.size() > top) {
-            lines.add(String.format(Locale.ROOT, "(%d more operators; --top N shows more)", rows.size() - top));
+            lines.add(String.format(Locale.ROOT, "(%d more operators below the top %d)", rows.size() - top, top));
         }
         return lines;
     }

@@ -76,7 +76,7 @@ public record ProfileComparison(OperatorTable a, OperatorTable b, List<Row> rows
                     row.verdict(), row.operator()));
         }
         if (rows.size() > top) {
-            lines.add(String.format(Locale.ROOT, "(%d more operators; --top N shows more)", rows.size() - top));
+            lines.add(String.format(Locale.ROOT, "(%d more operators below the top %d)", rows.size() - top, top));
         }
         return lines;
     }

@@ -96,7 +96,7 @@ class OperatorTableTest {
         assertEquals("       2        0.046         23.0        0.052   28.7%  aten::mkldnn_convolution",
                 lines.get(3));
         assertEquals(7, lines.size());
-        assertEquals("(8 more operators; --top N shows more)", lines.get(6));
+        assertEquals("(8 more operators below the top 3)", lines.get(6));
     }
 
     @Test
