@@ -14,14 +14,20 @@ final class DeviceOptions {
     }
 
     static void add(Options o) {
-        o.addOption(Option.builder().longOpt("device").hasArg().argName("cpu|cuda")
-                .desc("where to train (default: cuda when available, else cpu)").get());
-        o.addOption(Option.builder().longOpt("precision").hasArg().argName("auto|bf16|fp32")
-                .desc("compute precision; auto = bf16 on CUDA and on CPUs with native bf16, else fp32").get());
+        addDeviceAndPrecision(o, "");
         o.addOption(Option.builder().longOpt("threads").hasArg().argName("N")
                 .desc("CPU threads (default: all " + Threads.available() + " processors)").get());
         o.addOption(Option.builder().longOpt("eval-batch-size").hasArg().argName("N")
                 .desc("images per forward pass when evaluating (default " + EvalBatch.describeDefault() + ")").get());
+    }
+
+    /** --device and --precision, their help prefixed with {@code context} (such as "with --checkpoint: "). */
+    static void addDeviceAndPrecision(Options o, String context) {
+        o.addOption(Option.builder().longOpt("device").hasArg().argName("cpu|cuda")
+                .desc(context + "where libtorch computes (default: cuda when available, else cpu)").get());
+        o.addOption(Option.builder().longOpt("precision").hasArg().argName("auto|bf16|fp32")
+                .desc(context + "compute precision; auto = bf16 on CUDA and on CPUs with native bf16, else fp32")
+                .get());
     }
 
     static ComputeDevice device(CommandLine line) {

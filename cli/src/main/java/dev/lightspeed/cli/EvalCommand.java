@@ -16,7 +16,6 @@ import dev.lightspeed.models.report.Timings;
 import dev.lightspeed.models.report.TtaMode;
 import dev.lightspeed.models.trace.TraceRecorder;
 import dev.lightspeed.train.ComputeDevice;
-import dev.lightspeed.train.Threads;
 import dev.lightspeed.train.TorchScorer;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
@@ -66,10 +65,7 @@ final class EvalCommand implements Command {
         o.addOption(Option.builder().longOpt("checkpoint").hasArg().argName("FILE")
                 .desc("score a model.safetensors with the trainer's libtorch evaluation instead of an ONNX model "
                         + "(to compare engines)").get());
-        o.addOption(Option.builder().longOpt("device").hasArg().argName("cpu|cuda")
-                .desc("with --checkpoint: libtorch device (default: cuda when available, else cpu)").get());
-        o.addOption(Option.builder().longOpt("precision").hasArg().argName("auto|bf16|fp32")
-                .desc("with --checkpoint: libtorch compute precision (default auto, as in training)").get());
+        DeviceOptions.addDeviceAndPrecision(o, "with --checkpoint: ");
         o.addOption(ProfileOptions.out("the scoring, a span per warm-up and measured batch with inside it what the"
                 + " engine's own profiler recorded: ONNX Runtime's nodes (and its session set-up) for --model,"
                 + " libtorch's operators for --checkpoint"));
@@ -119,8 +115,8 @@ final class EvalCommand implements Command {
             throw new InputError("give --model (ONNX Runtime) or --checkpoint (libtorch), not both");
         }
         Path checkpoint = Path.of(line.getOptionValue("checkpoint"));
-        ComputeDevice device = ComputeDevice.resolve(line.getOptionValue("device"), line.getOptionValue("precision"));
-        Threads.configure(Arguments.intValue(line, "threads", 0, 0));
+        ComputeDevice device = DeviceOptions.device(line);
+        DeviceOptions.configureThreads(line);
         int warmup = Arguments.intValue(line, "warmup", EvalSettings.DEFAULT_WARMUP_BATCHES, 0);
         boolean json = line.hasOption("json");
         Path traceFile = ProfileOptions.file(line);

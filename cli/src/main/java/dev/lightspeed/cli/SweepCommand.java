@@ -153,7 +153,7 @@ final class SweepCommand implements Command {
                 if (result.diverged()) {
                     out.println("diverged: " + result.divergence() + "; recorded, going on to the next run");
                 } else {
-                    out.println(TrainCommand.finalLine(result.summary()));
+                    out.println(TrainingTable.finalLine(result.summary()));
                     if (trace != null && Files.isRegularFile(trace.file())) {
                         out.println(ProfileOptions.written(trace.file()));
                     }

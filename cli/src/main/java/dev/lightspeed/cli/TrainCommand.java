@@ -5,20 +5,15 @@ import dev.lightspeed.data.Holdout;
 import dev.lightspeed.export.ExportOptions;
 import dev.lightspeed.export.ExportResult;
 import dev.lightspeed.export.Precision;
-import dev.lightspeed.models.ArchitectureSpec;
 import dev.lightspeed.models.Checkpoint;
-import dev.lightspeed.models.ImageGeometry;
 import dev.lightspeed.models.InputError;
 import dev.lightspeed.models.Presets;
 import dev.lightspeed.models.Recipe;
-import dev.lightspeed.models.RecipeJson;
 import dev.lightspeed.models.RunInterrupted;
 import dev.lightspeed.models.run.ResumeState;
 import dev.lightspeed.models.run.RunFolder;
 import dev.lightspeed.train.ComputeDevice;
 import dev.lightspeed.train.ProfileSteps;
-import dev.lightspeed.models.run.RunSummary;
-import dev.lightspeed.study.Stats;
 import dev.lightspeed.train.TraceRequest;
 import dev.lightspeed.train.RunResult;
 import dev.lightspeed.train.Training;
@@ -95,7 +90,7 @@ final class TrainCommand implements Command {
 
     @Override
     public int run(CommandLine line, PrintStream out) throws Exception {
-        Recipe recipe = recipe(line);
+        Recipe recipe = ResumeChecks.requestedRecipe(line);
         long seed = Arguments.longValue(line, "seed", 0);
         int runs = Arguments.intValue(line, "runs", 1, 1);
         boolean resume = line.hasOption("resume");
@@ -118,9 +113,9 @@ final class TrainCommand implements Command {
             resumed = RunFolder.open(outRoot);
             ResumeState saved = resumed.resumeState().orElseThrow(() -> new InputError("nothing to resume in "
                     + outRoot + " (it holds no saved epoch); start a new run without --resume"));
-            refuseChanges(line, recipe, seed, saved.checkpoint(), outRoot);
+            ResumeChecks.refuseChanges(line, recipe, seed, saved.checkpoint(), outRoot);
             if (line.hasOption("holdout") && holdout.count() != saved.holdout()) {
-                throw changed(outRoot, "--holdout " + holdout.count(), "holdout " + saved.holdout(), "");
+                throw ResumeChecks.changed(outRoot, "--holdout " + holdout.count(), "holdout " + saved.holdout(), "");
             }
             if (saved.complete()) {
                 throw new InputError("the run in " + outRoot + " already finished all " + saved.recipe().epochs()
@@ -194,7 +189,7 @@ final class TrainCommand implements Command {
                 divergences.add(line1);
                 continue;
             }
-            out.println(finalLine(result.summary()));
+            out.println(TrainingTable.finalLine(result.summary()));
             if (trace != null) {
                 out.println(ProfileOptions.written(trace.file()));
             }
@@ -211,31 +206,13 @@ final class TrainCommand implements Command {
             }
         }
         if (runs > 1 && !accuracies.isEmpty()) {
-            out.println(describe(accuracies));
+            out.println(TrainingTable.describe(accuracies));
         }
         if (!divergences.isEmpty()) {
             throw new CommandFailed((runs > 1 ? divergences.size() + " of " + runs + " runs diverged; first: " : "")
                     + divergences.get(0) + "; try a smaller --lr-scale");
         }
         return Main.OK;
-    }
-
-    /** Mean ± sample std, min and max of several runs' final TTA test accuracies. */
-    static String describe(List<Double> accuracies) {
-        Stats stats = Stats.of(accuracies);
-        return String.format("%d runs: TTA test accuracy %.2f ± %.2f %% (mean ± std), min %.2f, max %.2f",
-                stats.n(), 100 * stats.mean(), 100 * stats.std(),
-                100 * accuracies.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN),
-                100 * accuracies.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN));
-    }
-
-    /** The line that ends a run: its final accuracies, named by the split they were measured on, and times. */
-    static String finalLine(RunSummary summary) {
-        String validation = summary.ttaValAcc() == null ? ""
-                : String.format("TTA held-out validation accuracy %.2f %%, ", 100 * summary.ttaValAcc());
-        return String.format("final %sTTA test accuracy %.2f %%, %.1f s training (%.0f img/s), %.1f s wall;"
-                + " checkpoint %s", validation, 100 * summary.ttaTestAcc(), summary.trainSeconds(),
-                summary.imagesPerSecond(), summary.wallSeconds(), summary.checkpoint());
     }
 
     /** The file of one of several runs: the requested name suffixed -run-K before its extension. */
@@ -248,67 +225,5 @@ final class TrainCommand implements Command {
         String suffixed = dot > 0 ? name.substring(0, dot) + "-run-" + (run + 1) + name.substring(dot)
                 : name + "-run-" + (run + 1);
         return requested.resolveSibling(suffixed);
-    }
-
-    /** Recipe flags that replace one hyperparameter each; --set NAME=VALUE replaces any. */
-    private static final List<String> OVERRIDE_FLAGS = List.of("epochs", "batch-size", "lr-scale");
-
-    /** The recipe the flags ask for: --recipe FILE or --preset NAME, then the overrides in the order above. */
-    private static Recipe recipe(CommandLine line) {
-        Recipe recipe = RecipeOptions.chosen(line, DataOptions.defaultPreset(DataOptions.kind(line)));
-        for (String name : OVERRIDE_FLAGS) {
-            if (line.hasOption(name)) {
-                recipe = recipe.with(name, line.getOptionValue(name));
-            }
-        }
-        for (String[] assignment : RecipeOptions.assignments(line)) {
-            recipe = recipe.with(assignment[0], assignment[1]);
-        }
-        return recipe;
-    }
-
-    /**
-     * --resume continues a run with the recipe and seed it started with, so a flag that would change either is
-     * refused rather than dropped; one that repeats the saved value is accepted. Even more epochs cannot be
-     * honoured: every learning rate decays to zero over the run's total steps, so the epochs already trained would
-     * have had other rates.
-     */
-    private static void refuseChanges(CommandLine line, Recipe requested, long requestedSeed, Checkpoint saved,
-            Path folder) {
-        Recipe run = saved.recipe();
-        if (line.hasOption("preset") && !line.getOptionValue("preset").equals(run.preset())) {
-            throw changed(folder, "--preset " + line.getOptionValue("preset"), "recipe '" + run.preset() + "'", "");
-        }
-        ArchitectureSpec network = run.architecture();
-        if (line.hasOption("recipe")
-                && !requested.fittedTo(ImageGeometry.of(network), network.numClasses()).equals(run)) {
-            throw changed(folder, "--recipe " + line.getOptionValue("recipe"), "recipe '" + run.preset()
-                    + "' with other values", "");
-        }
-        for (String name : OVERRIDE_FLAGS) {
-            if (line.hasOption(name) && !run.with(name, line.getOptionValue(name)).equals(run)) {
-                throw changed(folder, "--" + name + " " + line.getOptionValue(name), name + "=" + savedValue(run, name),
-                        name.equals("epochs") ? " (the learning rates decay over the run's total steps, so more"
-                        + " epochs would change the epochs already trained)" : "");
-            }
-        }
-        for (String[] assignment : RecipeOptions.assignments(line)) {
-            if (!run.with(assignment[0], assignment[1]).equals(run)) {
-                throw changed(folder, "--set " + assignment[0] + "=" + assignment[1], assignment[0] + "="
-                        + savedValue(run, assignment[0]), "");
-            }
-        }
-        if (line.hasOption("seed") && requestedSeed != saved.seed()) {
-            throw changed(folder, "--seed " + requestedSeed, "seed " + saved.seed(), "");
-        }
-    }
-
-    private static InputError changed(Path folder, String flag, String saved, String why) {
-        return new InputError(flag + " differs from the run in " + folder + ", which has " + saved + why
-                + "; --resume continues a run as it was started, so drop the flag or start a new run elsewhere");
-    }
-
-    private static String savedValue(Recipe recipe, String name) {
-        return RecipeJson.tree(recipe).get(name).asText();
     }
 }

@@ -1,7 +1,9 @@
 package dev.lightspeed.cli;
 
 import dev.lightspeed.models.run.EpochMetrics;
+import dev.lightspeed.models.run.RunSummary;
 import dev.lightspeed.models.run.SplitScores;
+import dev.lightspeed.study.Stats;
 import dev.lightspeed.train.TrainingListener;
 
 import java.io.PrintStream;
@@ -93,5 +95,23 @@ final class TrainingTable implements TrainingListener {
         }
         names.add("total_time_seconds");
         return names;
+    }
+
+    /** Mean ± sample std, min and max of several runs' final TTA test accuracies. */
+    static String describe(List<Double> accuracies) {
+        Stats stats = Stats.of(accuracies);
+        return String.format("%d runs: TTA test accuracy %.2f ± %.2f %% (mean ± std), min %.2f, max %.2f",
+                stats.n(), 100 * stats.mean(), 100 * stats.std(),
+                100 * accuracies.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN),
+                100 * accuracies.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN));
+    }
+
+    /** The line that ends a run: its final accuracies, named by the split they were measured on, and times. */
+    static String finalLine(RunSummary summary) {
+        String validation = summary.ttaValAcc() == null ? ""
+                : String.format("TTA held-out validation accuracy %.2f %%, ", 100 * summary.ttaValAcc());
+        return String.format("final %sTTA test accuracy %.2f %%, %.1f s training (%.0f img/s), %.1f s wall;"
+                + " checkpoint %s", validation, 100 * summary.ttaTestAcc(), summary.trainSeconds(),
+                summary.imagesPerSecond(), summary.wallSeconds(), summary.checkpoint());
     }
 }

@@ -23,9 +23,7 @@ class LibraryMessagesTest {
     /** {@code --name}, but not the dashes of {@code a--b}, {@code 1--5}, {@code ---}, {@code -->} or {@code " -- "}. */
     private static final Pattern FLAG = Pattern.compile("(?<![\\w-])--[A-Za-z]");
 
-    // TODO: add "infer" once its messages no longer name flags (--threads, --batch-size, --provider, --data, --tta);
-    // they are being reworded on the branch that rewrites that module.
-    private static final List<String> LIBRARY_MODULES = List.of("models", "data", "train", "export", "study");
+    private static final List<String> LIBRARY_MODULES = List.of("models", "data", "train", "export", "infer", "study");
 
     @Test
     void noLibraryMessageNamesACommandLineFlag() throws IOException {
