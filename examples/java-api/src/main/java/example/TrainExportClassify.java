@@ -38,7 +38,7 @@ public final class TrainExportClassify {
         // An image folder: train/<class>/ and val/<class>/, brought to 32 px, the decoded set cached.
         Dataset data = Datasets.load(new DataRequest(DatasetKind.FOLDER, images, null, 32, work.resolve("cache")),
                 ProgressListener.none());
-        Recipe recipe = Presets.named("airbench94").with("epochs", "8").with("batch-size", "50")
+        Recipe recipe = Presets.named("airbench94").with("epochs", "4").with("batch-size", "50")
                 .with("whitening-samples", "150");
         RunResult run = Training.of(recipe, data)
                 .withSeed(1)
