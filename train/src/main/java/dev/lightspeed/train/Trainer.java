@@ -26,6 +26,7 @@ import org.bytedeco.pytorch.global.torch.MemoryFormat;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -192,7 +193,7 @@ final class Trainer {
                 test == null ? null : test.accuracy(), test == null ? null : test.ttaAccuracy(),
                 test == null ? null : test.emaAccuracy(), test == null ? null : test.ttaEmaAccuracy(),
                 totals.trainSeconds(), wallSeconds, totals.imagesPerSecond(), totals.peakRssBytes(),
-                totals.phaseSeconds(), folder.model().toString());
+                totals.phaseSeconds(), Files.isRegularFile(folder.model()) ? folder.model().toString() : null);
     }
 
     /**

@@ -174,6 +174,7 @@ class TrainingTest {
         assertTrue(result.divergence().matches("the loss became (NaN|-?Infinity) at step " + step
                 + " \\(epoch \\d, step \\d of 4\\)"), result.divergence());
         assertEquals(step > 4 ? 1 : 0, result.epochs().size(), "rows of the epochs completed before it");
+        assertEquals(step > 4, summary.checkpoint() != null, "the checkpoint of an epoch completed before it");
         JsonNode written = new ObjectMapper().readTree(dir.resolve("x").resolve("summary.json").toFile());
         assertEquals("diverged", written.get("status").asText());
         assertEquals(step, written.get("diverged_at_step").asInt());

@@ -26,7 +26,8 @@ import java.util.Map;
  * @param imagesPerSecond training images per second of {@code trainSeconds}
  * @param peakRssBytes    the highest per-epoch peak resident memory
  * @param phaseSeconds    seconds per phase, summed over the epochs
- * @param checkpoint      the path of the trained model
+ * @param checkpoint      the path of the trained model (after the last complete epoch); null when a run diverged
+ *                        before its first epoch ended
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record RunSummary(
