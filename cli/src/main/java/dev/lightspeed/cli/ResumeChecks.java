@@ -6,8 +6,11 @@ import dev.lightspeed.models.ImageGeometry;
 import dev.lightspeed.models.InputError;
 import dev.lightspeed.models.Recipe;
 import dev.lightspeed.models.RecipeJson;
+import dev.lightspeed.models.run.ResumeState;
+import dev.lightspeed.models.run.RunFolder;
 import org.apache.commons.cli.CommandLine;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -18,6 +21,29 @@ import java.util.List;
 final class ResumeChecks {
 
     private ResumeChecks() {
+    }
+
+    /**
+     * The run {@code train --resume --out folder} continues, its state read once: refused when there is none,
+     * when it has trained every epoch, or when a flag asks for another recipe, seed or holdout than it has.
+     */
+    static RunFolder savedRun(CommandLine line, Recipe requested, long requestedSeed, Path folder) {
+        if (!Files.isDirectory(folder)) {
+            throw new InputError("nothing to resume in " + folder + " (no such folder); start a new run without"
+                    + " --resume");
+        }
+        RunFolder run = RunFolder.open(folder);
+        ResumeState saved = run.resumeState().orElseThrow(() -> new InputError("nothing to resume in " + folder
+                + " (it holds no saved epoch); start a new run without --resume"));
+        refuseChanges(line, requested, requestedSeed, saved.checkpoint(), folder);
+        if (line.hasOption("holdout") && Arguments.intValue(line, "holdout", 0, 0) != saved.holdout()) {
+            throw changed(folder, "--holdout " + line.getOptionValue("holdout"), "holdout " + saved.holdout(), "");
+        }
+        if (saved.complete()) {
+            throw new InputError("the run in " + folder + " already finished all " + saved.recipe().epochs()
+                    + " epochs; nothing to resume");
+        }
+        return run;
     }
 
     /** Recipe flags that replace one hyperparameter each; --set NAME=VALUE replaces any. */
@@ -43,7 +69,7 @@ final class ResumeChecks {
      * honoured: every learning rate decays to zero over the run's total steps, so the epochs already trained would
      * have had other rates.
      */
-    static void refuseChanges(CommandLine line, Recipe requested, long requestedSeed, Checkpoint saved,
+    private static void refuseChanges(CommandLine line, Recipe requested, long requestedSeed, Checkpoint saved,
             Path folder) {
         Recipe run = saved.recipe();
         if (line.hasOption("preset") && !line.getOptionValue("preset").equals(run.preset())) {
@@ -73,7 +99,7 @@ final class ResumeChecks {
         }
     }
 
-    static InputError changed(Path folder, String flag, String saved, String why) {
+    private static InputError changed(Path folder, String flag, String saved, String why) {
         return new InputError(flag + " differs from the run in " + folder + ", which has " + saved + why
                 + "; --resume continues a run as it was started, so drop the flag or start a new run elsewhere");
     }

@@ -22,7 +22,6 @@ import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -106,21 +105,8 @@ final class TrainCommand implements Command {
         RunFolder resumed = null;
         int trainedEpochs = 0;
         if (resume) {
-            if (!Files.isDirectory(outRoot)) {
-                throw new InputError("nothing to resume in " + outRoot + " (no such folder); start a new run without"
-                        + " --resume");
-            }
-            resumed = RunFolder.open(outRoot);
-            ResumeState saved = resumed.resumeState().orElseThrow(() -> new InputError("nothing to resume in "
-                    + outRoot + " (it holds no saved epoch); start a new run without --resume"));
-            ResumeChecks.refuseChanges(line, recipe, seed, saved.checkpoint(), outRoot);
-            if (line.hasOption("holdout") && holdout.count() != saved.holdout()) {
-                throw ResumeChecks.changed(outRoot, "--holdout " + holdout.count(), "holdout " + saved.holdout(), "");
-            }
-            if (saved.complete()) {
-                throw new InputError("the run in " + outRoot + " already finished all " + saved.recipe().epochs()
-                        + " epochs; nothing to resume");
-            }
+            resumed = ResumeChecks.savedRun(line, recipe, seed, outRoot);
+            ResumeState saved = resumed.resumeState().orElseThrow();
             recipe = saved.recipe();
             seed = saved.seed();
             holdout = saved.holdout() == 0 ? Holdout.NONE : new Holdout(saved.holdout(), saved.holdoutSeed());
@@ -184,9 +170,9 @@ final class TrainCommand implements Command {
                         + (r + 1))) + ")" : ""), e.epochsSaved());
             }
             if (result.diverged()) {
-                String line1 = "run " + (r + 1) + " (seed " + runSeed + ") diverged: " + result.divergence();
-                out.println(line1 + "; recorded in " + result.folder());
-                divergences.add(line1);
+                String divergence = "run " + (r + 1) + " (seed " + runSeed + ") diverged: " + result.divergence();
+                out.println(divergence + "; recorded in " + result.folder());
+                divergences.add(divergence);
                 continue;
             }
             out.println(TrainingTable.finalLine(result.summary()));
