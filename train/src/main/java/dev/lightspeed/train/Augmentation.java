@@ -35,16 +35,16 @@ public final class Augmentation {
         this.recipe = recipe;
         this.seed = seed;
         this.device = device;
-        try (NoGradGuard noGrad = new NoGradGuard()) {
+        try (NoGradGuard noGrad = new NoGradGuard(); Temporaries temporaries = new Temporaries()) {
             Tensor images = train.images();
             if (recipe.alternatingFlip()) {
                 images = flipRandomHalf(images, new SplittableRandom(mix(seed, -1)));
             }
             int pad = recipe.translate();
-            this.base = images;
+            this.base = recipe.alternatingFlip() ? temporaries.keep(images) : images;
             this.padded = pad > 0
-                    ? torch.pad(images, new long[] {pad, pad, pad, pad}, "reflect", new DoubleOptional())
-                            .contiguous(MemoryFormat.ChannelsLast)
+                    ? temporaries.keep(torch.pad(images, new long[] {pad, pad, pad, pad}, "reflect",
+                            new DoubleOptional()).contiguous(MemoryFormat.ChannelsLast))
                     : null;
         }
     }

@@ -29,7 +29,7 @@ public final class DeviceImages {
             throw new IllegalArgumentException("a normalization of " + normalization.channels()
                     + " channels cannot apply to " + split.imageShape() + " images");
         }
-        try (NoGradGuard noGrad = new NoGradGuard()) {
+        try (NoGradGuard noGrad = new NoGradGuard(); Temporaries temporaries = new Temporaries()) {
             int side = split.imageSize();
             Tensor bytes = Tensor.create(split.images(), false, split.count(), split.channels(), side, side)
                     .to(device.device(), ScalarType.Float);
@@ -38,7 +38,7 @@ public final class DeviceImages {
             Tensor normalized = bytes.div(Tensors.scalar(255)).sub(mean).div(std)
                     .to(device.computeType()).contiguous(MemoryFormat.ChannelsLast);
             Tensor labels = Tensor.create(split.labels(), split.count()).to(device.device(), ScalarType.Long);
-            return new DeviceImages(normalized, labels, split.count());
+            return new DeviceImages(temporaries.keep(normalized), temporaries.keep(labels), split.count());
         }
     }
 

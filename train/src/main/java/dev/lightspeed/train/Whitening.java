@@ -31,7 +31,7 @@ public final class Whitening {
         ArchitectureSpec spec = network.spec();
         int k = spec.whiteningKernel();
         int c = spec.inputChannels();
-        try (NoGradGuard noGrad = new NoGradGuard()) {
+        try (NoGradGuard noGrad = new NoGradGuard(); Temporaries temporaries = new Temporaries()) {
             Tensor patches = images.to(ScalarType.Float)
                     .unfold(2, k, 1).unfold(3, k, 1)       // N, C, H', W', k, k
                     .transpose(1, 3)                        // N, W', H', C, k, k
