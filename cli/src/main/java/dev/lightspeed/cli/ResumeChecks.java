@@ -104,7 +104,10 @@ final class ResumeChecks {
                 + "; --resume continues a run as it was started, so drop the flag or start a new run elsewhere");
     }
 
+    /** A field's saved value; an edit of the network has none of its own, the saved layers stand for it. */
     private static String savedValue(Recipe recipe, String name) {
-        return RecipeJson.tree(recipe).get(name).asText();
+        var value = RecipeJson.tree(recipe).get(name);
+        return value == null ? "as the saved network has it" : value.isContainerNode() ? value.toString()
+                : value.asText();
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lightspeed.data.Cifar10;
 import dev.lightspeed.infer.ExecutionProvider;
 import dev.lightspeed.models.ArchitectureSpec;
+import dev.lightspeed.models.ImageGeometry;
 import dev.lightspeed.models.trace.ChromeTrace;
 import dev.lightspeed.models.trace.TraceEvent;
 import org.junit.jupiter.api.BeforeAll;
@@ -126,8 +127,7 @@ class EvalCommandTest {
 
     @Test
     void modelWithWrongClassCountIsUsageError() throws Exception {
-        ArchitectureSpec hundred = new ArchitectureSpec(ArchitectureSpec.AIRBENCH94, 3, 32, 100, 2,
-                List.of(64, 256, 256), 3, 256, 1e-12, 0.4);
+        ArchitectureSpec hundred = ArchitectureSpec.airbench94().fittedTo(new ImageGeometry(3, 32), 100);
         Path checkpoint = OnnxCommandFixtures.checkpoint(folder, "hundred.safetensors", hundred,
                 OnnxCommandFixtures.numberedClasses(100), Cifar10.INFO.normalization());
         Path model = folder.resolve("hundred.onnx");

@@ -1,12 +1,13 @@
 package dev.lightspeed.cli;
 
-import dev.lightspeed.data.Cifar10;
-import dev.lightspeed.models.ArchitectureSpec;
+import dev.lightspeed.models.SafeTensors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -68,16 +69,19 @@ class ExportCommandTest {
     }
 
     @Test
-    void checkpointOfUnknownArchitectureIsUsageError() throws Exception {
-        ArchitectureSpec other = new ArchitectureSpec("resnet18", 3, 32, 10, 2, List.of(64, 256, 256), 3, 256,
-                1e-12, 0.4);
-        Path checkpoint = OnnxCommandFixtures.checkpoint(folder, "other.safetensors", other, Cifar10.INFO.classes(),
-                Cifar10.INFO.normalization());
+    void checkpointWhoseLayersThisVersionCannotBuildIsUsageError() throws Exception {
+        Path good = OnnxCommandFixtures.checkpoint(folder, "good.safetensors");
+        SafeTensors.Contents contents = SafeTensors.read(good);
+        Map<String, String> meta = new LinkedHashMap<>(contents.metadata());
+        meta.replaceAll((key, value) -> key.equals("architecture") || key.equals("recipe")
+                ? value.replace("\"global-pool\"", "\"spatial-pyramid-pool\"") : value);
+        Path checkpoint = folder.resolve("other.safetensors");
+        SafeTensors.write(checkpoint, contents.tensors(), meta);
 
         CommandLineRun.Outcome outcome = run("export", "--checkpoint", checkpoint.toString(), "--out",
                 folder.resolve("m.onnx").toString());
 
-        assertUsageError(outcome, "unknown architecture 'resnet18'");
+        assertUsageError(outcome, "unknown layer type 'spatial-pyramid-pool'");
         assertFalse(Files.exists(folder.resolve("m.onnx")));
     }
 

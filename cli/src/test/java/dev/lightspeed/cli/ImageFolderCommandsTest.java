@@ -32,7 +32,7 @@ class ImageFolderCommandsTest {
     private static Path narrowRecipe(Path dir, int epochs, int batch) throws Exception {
         return Files.writeString(dir.resolve("narrow.json"), "{\"base\": \"airbench-folder64\", \"epochs\": " + epochs
                 + ", \"batch-size\": " + batch + ", \"whitening-samples\": 100, \"translate\": 2,"
-                + " \"architecture\": {\"block-widths\": [8, 16, 16]}}");
+                + " \"block-widths\": [8, 16, 16]}");
     }
 
     @Test

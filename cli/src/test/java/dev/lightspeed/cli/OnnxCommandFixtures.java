@@ -4,6 +4,7 @@ import dev.lightspeed.cli.CommandLineRun.Outcome;
 
 import dev.lightspeed.data.Cifar10;
 import dev.lightspeed.models.ArchitectureSpec;
+import dev.lightspeed.models.ImageGeometry;
 import dev.lightspeed.models.Checkpoint;
 import dev.lightspeed.models.Normalization;
 import dev.lightspeed.models.Presets;
@@ -60,8 +61,7 @@ final class OnnxCommandFixtures {
 
     /** An exported model of 1×28×28 (gray) images, which CIFAR-10 data and RGB image files do not fit. */
     static Path grayModel(Path folder) throws IOException {
-        ArchitectureSpec gray28 = new ArchitectureSpec(ArchitectureSpec.AIRBENCH94, 1, 28, 10, 2,
-                List.of(64, 256, 256), 3, 256, 1e-12, 0.4);
+        ArchitectureSpec gray28 = ArchitectureSpec.airbench94().fittedTo(new ImageGeometry(1, 28), 10);
         Path checkpoint = checkpoint(folder, "gray28.safetensors", gray28, Cifar10.INFO.classes(),
                 new Normalization(List.of(0.5), List.of(0.25)));
         Path model = folder.resolve("gray28.onnx");

@@ -6,9 +6,7 @@ import dev.lightspeed.data.Dataset;
 import dev.lightspeed.data.Holdout;
 import dev.lightspeed.models.Checkpoint;
 import dev.lightspeed.models.RunInterrupted;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lightspeed.models.Presets;
-import dev.lightspeed.models.RecipeJson;
 import dev.lightspeed.models.run.RunFolder;
 import dev.lightspeed.study.Axis;
 import dev.lightspeed.study.PlannedRun;
@@ -74,9 +72,7 @@ class SweepResumeTest {
         Dataset data = SyntheticData.dataset(SyntheticData.randomSplit(400, 3), SyntheticData.randomSplit(100, 4))
                 .holdOut(new Holdout(100, 0));
         // A narrow network: what is checked here does not depend on its width. lr-scale 1e30 diverges.
-        ObjectNode narrow = RecipeJson.tree(Presets.named(Presets.DEFAULT));
-        ((ObjectNode) narrow.get("architecture")).putArray("block-widths").add(8).add(16).add(16);
-        SweepSpec spec = SweepSpec.of(RecipeJson.recipe(narrow, "narrow test recipe"), List.of(new String[] {"epochs", "2"},
+        SweepSpec spec = SweepSpec.of(Presets.named(Presets.DEFAULT).with("block-widths", "8,16,16"), List.of(new String[] {"epochs", "2"},
                 new String[] {"batch-size", "100"}, new String[] {"whitening-samples", "200"},
                 new String[] {"whiten-bias-epochs", "1"}), List.of(Axis.parse("lr-scale=0.5,1,1e30")), 1, 0, 100);
         Sweep sweep = Sweep.of(spec);

@@ -2,25 +2,33 @@ package dev.lightspeed.export;
 
 import dev.lightspeed.export.Int8Quantization.ActivationScale;
 import dev.lightspeed.export.Int8Quantization.ChannelWeights;
+import dev.lightspeed.models.layers.Layer;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
+import static dev.lightspeed.export.OnnxGraphBuilder.floating;
 import static dev.lightspeed.export.OnnxGraphBuilder.integer;
 import static dev.lightspeed.export.OnnxGraphBuilder.ints;
 
 /**
- * Writes the forward pass of a {@link FoldedNetwork} as ONNX nodes: whitening conv, GELU, the conv groups
- * (conv → max pool → GELU → conv → GELU), the final max pool and the linear head.
+ * Writes the steps of a {@link FoldedNetwork} as ONNX nodes: Conv (its stride and padding), explicit per-channel
+ * maps (Mul, Add), activations (GELU, Relu, Celu, SiLU as x·Sigmoid(x)), MaxPool and AveragePool, the residual
+ * Add, GlobalMaxPool or GlobalAveragePool then Flatten, and the Gemm head. Values are named after the layers: a
+ * conv's output by its name ({@code groups.0.conv1}), what follows by the value it reads and the step
+ * ({@code groups.0.conv1/pool/gelu}), a residual's sum by the residual's name.
  *
  * <p>In float32 every conv is a plain Conv. With a {@link Calibration} every conv is written in QDQ form:
  * its input is quantized to uint8 and dequantized, its weights and bias are stored as integers and dequantized,
- * and its output is quantized again; ONNX Runtime fuses each such group into one integer convolution. The max
- * pool after a conv requantizes with the conv's own scale, so that it runs on the codes; GELU and the head stay in
- * float. Activations are named alike in both forms, so that the float graph can measure the ranges the
- * quantized one needs ({@link #activations()}).
+ * and its output is quantized again; ONNX Runtime fuses each such group into one integer convolution. A residual
+ * Add reads two quantized values and its sum is quantized again, which ONNX Runtime fuses into QLinearAdd. A pool
+ * of quantized values requantizes with its input's own scale, so that it runs on the codes. Activations, explicit
+ * maps and the head stay in float. Activations are named alike in both forms, so that the float graph can
+ * measure the ranges the quantized one needs ({@link #activations()}).
  */
 final class NetworkGraph {
 
@@ -31,8 +39,16 @@ final class NetworkGraph {
     private final int opset;
     private final Calibration calibration;
     private final String pixels;
-    private final List<String> activations = new ArrayList<>();
+    private final Set<String> activations = new LinkedHashSet<>();
+    /** Float value → its quantized-dequantized form, in the int8 graph. */
     private final Map<String, String> quantized = new HashMap<>();
+    /**
+     * Values that are quantized in the int8 form (in the float form: that would be), each mapped to the
+     * activation whose range sets its scale.
+     */
+    private final Map<String, String> onGrid = new HashMap<>();
+    /** Each value's float name: itself, or for a dequantized value the value it quantizes. */
+    private final Map<String, String> floatNames = new HashMap<>();
     private final Map<String, String> geluConstants = new HashMap<>();
 
     private NetworkGraph(OnnxGraphBuilder graph, int opset, Calibration calibration, String pixels) {
@@ -51,54 +67,59 @@ final class NetworkGraph {
     static NetworkGraph append(OnnxGraphBuilder graph, int opset, Calibration calibration, FoldedNetwork network,
             String image, String logits) {
         NetworkGraph writer = new NetworkGraph(graph, opset, calibration, image);
-        writer.logits(network, logits);
+        String features = writer.steps(network.steps(), image, logits);
+        if (!features.equals(logits)) {
+            throw new IllegalStateException("the network does not end with its head");
+        }
         return writer;
     }
 
-    /** Names of the float values that the int8 form quantizes (conv inputs other than the pixels, conv outputs). */
+    /** Names of the float values that the int8 form quantizes (conv and residual inputs and outputs). */
     List<String> activations() {
         return List.copyOf(activations);
     }
 
-    private void logits(FoldedNetwork network, String logitsName) {
-        String x = gelu("whiten", conv("whiten", pixels, network.whitening(), 0));
-        for (int g = 0; g < network.groups().size(); g++) {
-            FoldedGroup group = network.groups().get(g);
-            String prefix = "group" + g;
-            String conv1 = prefix + "/conv1";
-            x = maxPool(prefix + "/pool", conv(conv1, x, group.pooled(), 1), 2, conv1);
-            String beforeGelu = prefix + "/pool";
-            if (group.pooled().afterPool() != null) {
-                beforeGelu = prefix + "/norm1";
-                x = channelAffine(beforeGelu, x, group.pooled().afterPool());
+    /** Writes {@code steps} reading {@code x}; returns the last value. The head's output is named {@code logits}. */
+    private String steps(List<FoldedStep> steps, String input, String logits) {
+        String x = input;
+        for (FoldedStep step : steps) {
+            if (step instanceof FoldedStep.Conv c) {
+                x = conv(c.name(), x, c.conv());
+            } else if (step instanceof FoldedStep.Affine a) {
+                x = channelAffine(a.name(), x, a.affine());
+            } else if (step instanceof FoldedStep.Activation a) {
+                x = activation(x, a.layer());
+            } else if (step instanceof FoldedStep.Pool p) {
+                x = pool(x, p.layer());
+            } else if (step instanceof FoldedStep.GlobalPool g) {
+                x = globalPool(x, g.layer());
+            } else if (step instanceof FoldedStep.Residual r) {
+                String body = steps(r.body(), x, logits);
+                x = residualAdd(r.name(), x, body);
+            } else if (step instanceof FoldedStep.Head h) {
+                x = head(h, x, logits);
+            } else {
+                throw new IllegalStateException("no ONNX form for " + step);
             }
-            x = gelu(beforeGelu, x);
-            String conv2 = prefix + "/conv2";
-            x = gelu(conv2, conv(conv2, x, group.second(), 1));
         }
-        x = maxPool("final_pool", x, network.spec().finalPool(), null);
-        x = graph.node("flatten", "Flatten", List.of(x), integer("axis", 1));
-        String head = graph.floatInitializer("head.weight", network.head().shape(), network.head().values());
-        graph.node(logitsName, "Gemm", List.of(x, head), integer("transB", 1));
+        return x;
     }
 
     /** Returns the conv's output: the float value {@code name}, or its dequantized codes in the int8 form. */
-    private String conv(String name, String input, FoldedConv conv, int padding) {
-        if (!input.equals(pixels)) {
-            activations.add(input);
-        }
-        activations.add(name);
+    private String conv(String name, String input, FoldedConv conv) {
         List<String> inputs = calibration == null ? floatConvInputs(name, input, conv)
                 : quantizedConvInputs(name, input, conv);
         int k = conv.kernelSize();
+        int p = conv.padding();
         String output = graph.node(name, "Conv", inputs,
                 ints("kernel_shape", k, k),
-                ints("pads", padding, padding, padding, padding),
-                ints("strides", 1, 1));
-        return calibration == null ? output : quantizeDequantize(output, scaleOf(name));
+                ints("pads", p, p, p, p),
+                ints("strides", conv.stride(), conv.stride()));
+        return quantizedOutput(output);
     }
 
     private List<String> floatConvInputs(String name, String input, FoldedConv conv) {
+        onQuantizedPath(input);
         List<String> inputs = new ArrayList<>(List.of(input,
                 graph.floatInitializer(name + ".weight", conv.weight().shape(), conv.weight().values())));
         if (conv.bias() != null) {
@@ -108,11 +129,13 @@ final class NetworkGraph {
     }
 
     private List<String> quantizedConvInputs(String name, String input, FoldedConv conv) {
-        ActivationScale inputScale = input.equals(pixels) ? ActivationScale.pixels() : scaleOf(input);
+        String codes = onQuantizedPath(input);
+        // Already on the grid: the scale of the activation it carries; just quantized: its own (the pixels' too).
+        ActivationScale inputScale = scaleOf(onGrid.getOrDefault(codes, base(codes)));
         long[] perChannel = {conv.outputChannels()};
         ChannelWeights weights = Int8Quantization.perChannel(conv.weight());
         List<String> inputs = new ArrayList<>(List.of(
-                quantizeDequantize(input, inputScale),
+                codes,
                 dequantizePerChannel(name + ".weight",
                         graph.int8Initializer(name + ".weight_quantized", conv.weight().shape(), weights.codes()),
                         graph.floatInitializer(name + ".weight_scale", perChannel, weights.scales()),
@@ -129,7 +152,37 @@ final class NetworkGraph {
         return inputs;
     }
 
+    /**
+     * A value that a quantized operator reads: as it is when it is already quantized, else (in the int8 form)
+     * quantized and dequantized at its own range (the pixels at theirs), which then needs measuring.
+     */
+    private String onQuantizedPath(String value) {
+        if (onGrid.containsKey(value) || (calibration == null && value.equals(pixels))) {
+            return value;
+        }
+        if (value.equals(pixels)) {
+            return quantizeDequantize(value, ActivationScale.pixels());
+        }
+        activations.add(value);
+        return calibration == null ? value : quantizeDequantize(value, scaleOf(value));
+    }
+
+    /** The output of a quantized operator: quantized at its own range in the int8 form. */
+    private String quantizedOutput(String output) {
+        activations.add(output);
+        if (calibration == null) {
+            onGrid.put(output, output);
+            return output;
+        }
+        String codes = quantizeDequantize(output, scaleOf(output));
+        onGrid.put(codes, output);
+        return codes;
+    }
+
     private ActivationScale scaleOf(String activation) {
+        if (activation.equals(pixels)) {
+            return ActivationScale.pixels();
+        }
         return ActivationScale.spanning(calibration.range(activation));
     }
 
@@ -139,7 +192,10 @@ final class NetworkGraph {
             String scaleName = graph.floatScalar(v + "/scale", scale.scale());
             String zeroPoint = graph.uint8Initializer(v + "/zero_point", new long[0], scale.zeroPoint());
             String codes = graph.node(v + "/quantized", "QuantizeLinear", List.of(v, scaleName, zeroPoint));
-            return graph.node(v + "/dequantized", "DequantizeLinear", List.of(codes, scaleName, zeroPoint));
+            String restored = graph.node(v + "/dequantized", "DequantizeLinear", List.of(codes, scaleName,
+                    zeroPoint));
+            floatNames.put(restored, v);
+            return restored;
         });
     }
 
@@ -147,16 +203,56 @@ final class NetworkGraph {
         return graph.node(name, "DequantizeLinear", List.of(codes, scale, zeroPoint), integer("axis", 0));
     }
 
+    /** The float name a step's output is named after: dequantized values are named by the value they quantize. */
+    private String base(String value) {
+        return floatNames.getOrDefault(value, value);
+    }
+
     /**
-     * @param requantizeAs in the int8 form, the conv whose codes feed this pool: its output is quantized with the
-     *                     same scale, which lets the pool run on the codes. Null when the input is not quantized.
+     * A pool of quantized values is requantized with the same scale (in the int8 form), which lets it run on the
+     * codes: a maximum of codes is a code, and an average stays within the input's range.
      */
-    private String maxPool(String name, String input, int size, String requantizeAs) {
-        String pooled = graph.node(name, "MaxPool", List.of(input),
+    private String requantized(String pooled, String input) {
+        String source = onGrid.get(input);
+        if (source == null) {
+            return pooled;
+        }
+        if (calibration == null) {
+            onGrid.put(pooled, source);
+            return pooled;
+        }
+        String codes = quantizeDequantize(pooled, scaleOf(source));
+        onGrid.put(codes, source);
+        return codes;
+    }
+
+    private String pool(String input, Layer.Pool pool) {
+        int size = pool.size();
+        String pooled = graph.node(base(input) + "/pool", pool.max() ? "MaxPool" : "AveragePool", List.of(input),
                 ints("kernel_shape", size, size),
                 ints("strides", size, size));
-        return calibration == null || requantizeAs == null ? pooled
-                : quantizeDequantize(pooled, scaleOf(requantizeAs));
+        return requantized(pooled, input);
+    }
+
+    private String globalPool(String input, Layer.GlobalPool pool) {
+        String pooled = graph.node(base(input) + "/global_pool", pool.max() ? "GlobalMaxPool" : "GlobalAveragePool",
+                List.of(input));
+        return requantized(pooled, input);
+    }
+
+    private String residualAdd(String name, String skip, String body) {
+        List<String> inputs = List.of(onQuantizedPath(skip), onQuantizedPath(body));
+        return quantizedOutput(graph.node(name, "Add", inputs));
+    }
+
+    private String head(FoldedStep.Head head, String input, String logits) {
+        String flat = graph.node(base(input) + "/flatten", "Flatten", List.of(input), integer("axis", 1));
+        List<String> inputs = new ArrayList<>(List.of(flat,
+                graph.floatInitializer(head.name() + ".weight", head.weight().shape(), head.weight().values())));
+        if (head.bias() != null) {
+            inputs.add(graph.floatInitializer(head.name() + ".bias", new long[] {head.bias().length}, head.bias()));
+        }
+        return graph.node(logits, "Gemm", inputs, integer("transB", 1));
     }
 
     private String channelAffine(String name, String input, ChannelAffine affine) {
@@ -167,13 +263,28 @@ final class NetworkGraph {
         return graph.node(name, "Add", List.of(scaled, shift));
     }
 
+    private String activation(String x, Layer.Activation activation) {
+        String name = base(x) + "/" + activation.function();
+        switch (activation.function()) {
+            case "gelu":
+                return gelu(name, x);
+            case "relu":
+                return graph.node(name, "Relu", List.of(x));
+            case "celu":
+                return graph.node(name, "Celu", List.of(x), floating("alpha", activation.alpha().floatValue()));
+            case "silu":
+                return graph.node(name, "Mul", List.of(x, graph.node(name + "/sigmoid", "Sigmoid", List.of(x))));
+            default:
+                throw new IllegalStateException("no ONNX form for activation " + activation.function());
+        }
+    }
+
     /**
-     * Exact GELU of {@code x}, named {@code name/gelu}. From opset 20 the Gelu operator, which stays one kernel
+     * Exact GELU of {@code x}, named {@code output}. From opset 20 the Gelu operator, which stays one kernel
      * between quantized convs; before it 0.5·x·(1 + erf(x / √2)) in the node pattern PyTorch exports, which
      * ONNX Runtime fuses into one Gelu kernel in float graphs.
      */
-    private String gelu(String name, String x) {
-        String output = name + "/gelu";
+    private String gelu(String output, String x) {
         if (opset >= GELU_OPSET) {
             return graph.node(output, "Gelu", List.of(x));
         }

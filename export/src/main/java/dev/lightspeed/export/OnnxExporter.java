@@ -21,10 +21,10 @@ import java.util.Map;
 
 /**
  * Turns a trained checkpoint into an ONNX model as {@link OnnxContract} describes it: pixels in [0, 1] in,
- * normalized inside the graph, logits out. The graph holds only
- * inference operators, with batchnorms and normalization folded into the convolutions (see
- * {@link FoldedNetwork}); with {@link ExportOptions#tta()} it averages the trainer's level-2 test-time
- * augmentation in one call.
+ * normalized inside the graph, logits out. The graph is derived from the checkpoint's layer list and holds only
+ * inference operators, with batchnorms and the normalization folded into the convolutions and the head wherever
+ * that is exact (see {@link FoldedNetwork}); with {@link ExportOptions#tta()} it averages the trainer's level-2
+ * test-time augmentation in one call.
  */
 public final class OnnxExporter {
 

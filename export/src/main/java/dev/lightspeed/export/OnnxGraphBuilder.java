@@ -17,7 +17,7 @@ import java.util.Set;
 
 /**
  * Appends nodes and initializers to an ONNX graph. Every value is named after the step that produces it
- * ({@code group1/conv2}, {@code group1/conv2/gelu}), so that a profiler or a graph viewer shows the network's own
+ * ({@code groups.1.conv2}, {@code groups.1.conv2/gelu}), so that a profiler or a graph viewer shows the network's own
  * vocabulary; names are checked for uniqueness because ONNX requires each value to have one producer.
  */
 final class OnnxGraphBuilder {

@@ -5,7 +5,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -50,11 +50,11 @@ class OnnxCheckerTest {
                 + "; apt-get install python3-onnx to run the reference ONNX checker");
     }
 
-    @ParameterizedTest(name = "tta={0}")
-    @ValueSource(booleans = {false, true})
-    void referenceCheckerAcceptsModelWithFullShapeInference(boolean tta) throws Exception {
+    @ParameterizedTest(name = "{0}, tta={1}")
+    @CsvSource({"airbench94, false", "airbench94, true", "resnet9, false", "resnet9, true"})
+    void referenceCheckerAcceptsModelWithFullShapeInference(String network, boolean tta) throws Exception {
         Path model = folder.resolve("model.onnx");
-        OnnxExporter.export(RandomCheckpoints.airbench94(3), model, ExportOptions.defaults().withTta(tta));
+        OnnxExporter.export(checkpoint(network), model, ExportOptions.defaults().withTta(tta));
 
         Outcome outcome = run(List.of(PYTHON.toString(), "-c", CHECK, model.toString()));
 
@@ -64,9 +64,9 @@ class OnnxCheckerTest {
         assertEquals("1 ['N', 10]", outcome.output.strip().replaceFirst("^ok \\S+ ", ""), outcome.output);
     }
 
-    @ParameterizedTest(name = "int8, tta={0}")
-    @ValueSource(booleans = {false, true})
-    void referenceCheckerAcceptsInt8ModelWhereItKnowsOpset20(boolean tta) throws Exception {
+    @ParameterizedTest(name = "{0} int8, tta={1}")
+    @CsvSource({"airbench94, false", "airbench94, true", "resnet9, false", "resnet9, true"})
+    void referenceCheckerAcceptsInt8ModelWhereItKnowsOpset20(String network, boolean tta) throws Exception {
         Outcome opsets = run(List.of(PYTHON.toString(), "-c", "import onnx.defs; print(onnx.defs.onnx_opset_version())"));
         int newest = Integer.parseInt(opsets.output.strip());
         if (newest < NetworkGraph.GELU_OPSET) {
@@ -74,7 +74,7 @@ class OnnxCheckerTest {
                     + ", the int8 graph needs " + NetworkGraph.GELU_OPSET + " (onnx 1.15 or later)");
         }
         Assumptions.assumeTrue(newest >= NetworkGraph.GELU_OPSET, "the installed onnx knows opsets up to " + newest);
-        Checkpoint checkpoint = RandomCheckpoints.airbench94(3);
+        Checkpoint checkpoint = checkpoint(network);
         Map<String, ActivationRange> ranges = new HashMap<>();
         OnnxExporter.calibrationModel(checkpoint).activations()
                 .forEach(name -> ranges.put(name, new ActivationRange(-1f, 1f)));
@@ -86,6 +86,12 @@ class OnnxCheckerTest {
 
         assertEquals(0, outcome.exitCode, "onnx.checker rejected the int8 model:\n" + outcome.output);
         assertEquals("1 ['N', 10]", outcome.output.strip().replaceFirst("^ok \\S+ ", ""), outcome.output);
+    }
+
+    /** A random checkpoint of airbench94, or of ResNet-9 at small widths. */
+    private static Checkpoint checkpoint(String network) {
+        return network.equals("resnet9") ? RandomCheckpoints.of(RandomCheckpoints.smallResnet9(), 3)
+                : RandomCheckpoints.airbench94(3);
     }
 
     private record Outcome(int exitCode, String output) {

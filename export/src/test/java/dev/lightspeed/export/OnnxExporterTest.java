@@ -7,6 +7,7 @@ import dev.lightspeed.export.onnx.NodeProto;
 import dev.lightspeed.export.onnx.StringStringEntryProto;
 import dev.lightspeed.export.onnx.TensorShapeProto;
 import dev.lightspeed.export.onnx.ValueInfoProto;
+import dev.lightspeed.models.AirbenchLayout;
 import dev.lightspeed.models.ArchitectureSpec;
 import dev.lightspeed.models.Checkpoint;
 import dev.lightspeed.models.InputError;
@@ -34,8 +35,8 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 class OnnxExporterTest {
 
     private static final Checkpoint CHECKPOINT = RandomCheckpoints.airbench94(5);
-    private static final Set<String> INFERENCE_OPS = Set.of("Conv", "MaxPool", "Div", "Erf", "Add", "Mul", "Flatten",
-            "Gemm", "Pad", "Slice", "Concat", "Reshape", "ReduceSum");
+    private static final Set<String> INFERENCE_OPS = Set.of("Conv", "MaxPool", "GlobalMaxPool", "Div", "Erf", "Add",
+            "Mul", "Relu", "Flatten", "Gemm", "Pad", "Slice", "Concat", "Reshape", "ReduceSum");
 
     @TempDir
     Path folder;
@@ -48,10 +49,36 @@ class OnnxExporterTest {
         assertTrue(nodes.stream().allMatch(n -> INFERENCE_OPS.contains(n.getOpType())),
                 "unexpected operators: " + nodes.stream().map(NodeProto::getOpType).collect(Collectors.toSet()));
         assertEquals(7, count(nodes, "Conv"), "whitening + 2 per group, batchnorms folded into them");
-        assertEquals(4, count(nodes, "MaxPool"));
+        assertEquals(3, count(nodes, "MaxPool"));
+        assertEquals(1, count(nodes, "GlobalMaxPool"));
         assertEquals(7, count(nodes, "Erf"), "one exact GELU after each conv");
         assertEquals(0, nodes.stream().filter(n -> n.getName().contains("norm")).count(),
                 "no explicit batchnorm arithmetic when every scale is positive");
+        assertTrue(model.getGraph().getInitializerList().stream().noneMatch(t -> t.getName().contains("running")),
+                "running statistics must not survive export");
+    }
+
+    @Test
+    void resnet9GraphFollowsItsLayers() {
+        ModelProto model = OnnxExporter.toModel(RandomCheckpoints.of(RandomCheckpoints.smallResnet9(), 5),
+                ExportOptions.defaults());
+        List<NodeProto> nodes = model.getGraph().getNodeList();
+
+        assertTrue(nodes.stream().allMatch(n -> INFERENCE_OPS.contains(n.getOpType())),
+                "unexpected operators: " + nodes.stream().map(NodeProto::getOpType).collect(Collectors.toSet()));
+        assertEquals(List.of("prep.conv", "layer1.conv", "layer1.residual.conv1", "layer1.residual.conv2",
+                "layer2.conv", "layer3.conv", "layer3.residual.conv1", "layer3.residual.conv2"), names(nodes, "Conv"),
+                "every conv, batchnorms folded into them");
+        assertEquals(8, count(nodes, "Relu"));
+        assertEquals(List.of("layer1.conv/relu/pool", "layer2.conv/relu/pool", "layer3.conv/relu/pool"),
+                names(nodes, "MaxPool"));
+        assertEquals(List.of(FoldedNetwork.NORMALIZE, "layer1.residual", "layer3.residual"), names(nodes, "Add"),
+                "the input normalization, then the two residual sums");
+        NodeProto sum = nodes.stream().filter(n -> n.getName().equals("layer1.residual")).findFirst().orElseThrow();
+        assertEquals(List.of("layer1.conv/relu/pool", "layer1.residual.conv2/relu"), sum.getInputList());
+        assertEquals(List.of("layer3.residual"), nodes.stream().filter(n -> n.getOpType().equals("GlobalMaxPool"))
+                .flatMap(n -> n.getInputList().stream()).toList());
+        assertEquals(1, count(nodes, "Gemm"));
         assertTrue(model.getGraph().getInitializerList().stream().noneMatch(t -> t.getName().contains("running")),
                 "running statistics must not survive export");
     }
@@ -96,7 +123,9 @@ class OnnxExporterTest {
         assertEquals("airbench94", meta.get(OnnxContract.KEY_PRESET));
         JsonNode architecture = json.readTree(meta.get(OnnxContract.KEY_ARCHITECTURE));
         assertEquals("airbench94", architecture.get("name").asText());
-        assertEquals(256, architecture.get("block-widths").get(2).asInt());
+        JsonNode lastGroup = architecture.get("layers").get(4);
+        assertEquals("groups.2", lastGroup.get("name").asText());
+        assertEquals(256, lastGroup.get("layers").get(0).get("width").asInt());
         assertEquals("5", meta.get(OnnxContract.KEY_SEED));
         assertEquals(0.9401, Double.parseDouble(meta.get(OnnxContract.KEY_ACCURACY)));
         assertEquals("2", meta.get(OnnxContract.KEY_ACCURACY_TTA_LEVEL));
@@ -177,26 +206,34 @@ class OnnxExporterTest {
     }
 
     @Test
-    void architectureWithoutOneByOneHeadInputIsRefused() {
-        ArchitectureSpec wide = new ArchitectureSpec("wide-head", 3, 32, 10, 2, List.of(8, 16, 16), 1, 256, 1e-12, 0.4);
+    void globalPoolCoversWhateverMapTheLayersLeave() throws Exception {
+        // Two groups leave a 7×7 map (31 after the 2×2 stem, then two pools) for the global max pool.
+        ArchitectureSpec twoGroups = AirbenchLayout.spec("two-groups", 3, 32, 10, 2, List.of(8, 16), 256, 1e-12, 0.4);
+        Checkpoint checkpoint = RandomCheckpoints.of(twoGroups, 1);
+        float[] images = RandomCheckpoints.images(2, 3);
 
-        InputError error = assertThrows(InputError.class,
-                () -> OnnxExporter.toModel(RandomCheckpoints.of(wide, 1), ExportOptions.defaults()));
-
-        assertTrue(error.getMessage().contains("1x1"), error.getMessage());
+        float[][] expected = ReferenceNetwork.airbench(checkpoint).logits(images, 2);
+        OnnxExportParityTest.assertMeaningful(expected);
+        OnnxExportParityTest.assertClose(expected, OrtScoring.logits(OnnxExporter.toModel(checkpoint,
+                ExportOptions.defaults()).toByteArray(), images, 2));
     }
 
     @Test
     void negativeRunningVarianceIsRefusedAsCorrupt() {
-        float[] variance = CHECKPOINT.tensors().get(ArchitectureSpec.normVar(0, 2)).values().clone();
+        String name = "groups.0.norm2.running_var";
+        float[] variance = CHECKPOINT.tensors().get(name).values().clone();
         variance[0] = -1;
-        Checkpoint corrupt = RandomCheckpoints.with(CHECKPOINT, ArchitectureSpec.normVar(0, 2),
+        Checkpoint corrupt = RandomCheckpoints.with(CHECKPOINT, name,
                 new TensorData(new long[] {variance.length}, variance));
 
         InputError error = assertThrows(InputError.class,
                 () -> OnnxExporter.toModel(corrupt, ExportOptions.defaults()));
 
-        assertTrue(error.getMessage().contains(ArchitectureSpec.normVar(0, 2)), error.getMessage());
+        assertTrue(error.getMessage().contains(name), error.getMessage());
+    }
+
+    private static List<String> names(List<NodeProto> nodes, String opType) {
+        return nodes.stream().filter(n -> n.getOpType().equals(opType)).map(NodeProto::getName).toList();
     }
 
     private static long count(List<NodeProto> nodes, String opType) {

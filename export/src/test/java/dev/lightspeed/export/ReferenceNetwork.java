@@ -2,20 +2,84 @@ package dev.lightspeed.export;
 
 import dev.lightspeed.models.ArchitectureSpec;
 import dev.lightspeed.models.Checkpoint;
+import dev.lightspeed.models.layers.Layer;
+
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The trained network in eval mode, written out plainly from the checkpoint's own tensors (no folding), in
  * float32 with double accumulation: the independent answer exported graphs are checked against. Images are
  * NCHW float32 pixels in [0, 1].
+ *
+ * <p>Each family's forward pass is written here from its published description, under the checkpoint's tensor
+ * names, not derived from the layer list as the exporter derives it; from the layer list it reads only the settings
+ * a variant changes (the activation function, the batchnorm eps, the head's output scale).
+ * <ul>
+ * <li>airbench (Keller Jordan's airbench94): a 2×2 stem conv without padding, with a bias ({@code whiten}: the
+ *     fitted whitening filters, or in the ablation a plain learned conv of the same width), the activation; per
+ *     group {@code groups.g}: conv1 (3×3, pad 1, no bias) → 2×2 max pool → norm1 → activation → conv2 → norm2 →
+ *     activation; a global max pool; the bias-free head, its logits times the scale (1/divisor).</li>
+ * <li>ResNet-9 (Myrtle.ai, David Page): prep = conv-bn-relu; layer1 = conv-bn-relu, 2×2 max pool, then
+ *     x + res(x) with res = conv-bn-relu, conv-bn-relu; layer2 = conv-bn-relu, max pool; layer3 as layer1; a
+ *     global max pool; a bias-free linear head, its logits times 0.125. Every batchnorm learns its scale.</li>
+ * </ul>
+ * A batchnorm multiplies by its scale tensor {@code <norm>.weight} when the checkpoint has one (learned), else by 1.
  */
 public final class ReferenceNetwork {
 
+    private enum Family { AIRBENCH, RESNET9 }
+
     private final Checkpoint checkpoint;
     private final ArchitectureSpec spec;
+    private final Family family;
+    private final String activation;
+    private final double alpha;
+    private final double eps;
+    private final double headScale;
 
-    public ReferenceNetwork(Checkpoint checkpoint) {
+    private ReferenceNetwork(Checkpoint checkpoint, Family family) {
         this.checkpoint = checkpoint;
         this.spec = checkpoint.architecture();
+        this.family = family;
+        List<Layer> layers = flattened(spec.layers());
+        List<Layer.Activation> activations = layers.stream().filter(l -> l instanceof Layer.Activation)
+                .map(l -> (Layer.Activation) l).toList();
+        this.activation = activations.get(0).function();
+        this.alpha = activations.get(0).alpha() == null ? 1 : activations.get(0).alpha();
+        if (activations.stream().anyMatch(a -> !a.function().equals(activation))) {
+            throw new IllegalArgumentException("the reference takes one activation function throughout");
+        }
+        List<Double> epsilons = layers.stream().filter(l -> l instanceof Layer.BatchNorm)
+                .map(l -> ((Layer.BatchNorm) l).eps()).distinct().toList();
+        if (epsilons.size() != 1) {
+            throw new IllegalArgumentException("the reference takes one batchnorm eps throughout");
+        }
+        this.eps = epsilons.get(0);
+        this.headScale = ((Layer.Linear) spec.layers().get(spec.layers().size() - 1)).scale();
+    }
+
+    /** An airbench network, whitened or with the stem ablated to a plain conv, of any number of groups. */
+    public static ReferenceNetwork airbench(Checkpoint checkpoint) {
+        return new ReferenceNetwork(checkpoint, Family.AIRBENCH);
+    }
+
+    /** Myrtle's ResNet-9, of any widths. */
+    public static ReferenceNetwork resnet9(Checkpoint checkpoint) {
+        return new ReferenceNetwork(checkpoint, Family.RESNET9);
+    }
+
+    private static List<Layer> flattened(List<Layer> layers) {
+        List<Layer> all = new ArrayList<>();
+        for (Layer layer : layers) {
+            all.add(layer);
+            if (layer instanceof Layer.Block b) {
+                all.addAll(flattened(b.layers()));
+            } else if (layer instanceof Layer.Residual r) {
+                all.addAll(flattened(r.body()));
+            }
+        }
+        return all;
     }
 
     /** f(x): logits of each image. */
@@ -93,38 +157,73 @@ public final class ReferenceNetwork {
 
     private float[] forwardOne(float[] image) {
         FeatureMap map = new FeatureMap(image, spec.inputChannels(), spec.imageSize());
-        map = conv(map, ArchitectureSpec.WHITEN_WEIGHT, tensor(ArchitectureSpec.WHITEN_BIAS), 0);
-        gelu(map);
-        for (int g = 0; g < spec.groups(); g++) {
-            map = conv(map, ArchitectureSpec.conv(g, 1), null, 1);
-            map = maxPool(map, 2);
-            batchNorm(map, g, 1);
-            gelu(map);
-            map = conv(map, ArchitectureSpec.conv(g, 2), null, 1);
-            batchNorm(map, g, 2);
-            gelu(map);
-        }
-        map = maxPool(map, spec.finalPool());
-        float[] head = tensor(ArchitectureSpec.HEAD_WEIGHT);
+        map = family == Family.AIRBENCH ? airbench(map) : resnet9(map);
+        map = globalMaxPool(map);
+        float[] head = tensor("head.weight");
+        float[] headBias = optional("head.bias");
         int features = map.channels;
         float[] logits = new float[spec.numClasses()];
         for (int k = 0; k < logits.length; k++) {
-            double sum = 0;
+            double sum = headBias == null ? 0 : headBias[k];
             for (int j = 0; j < features; j++) {
                 sum += (double) head[k * features + j] * map.values[j];
             }
-            logits[k] = (float) ((float) sum / spec.logitDivisor());
+            logits[k] = (float) ((float) sum * headScale);
         }
         return logits;
+    }
+
+    private FeatureMap airbench(FeatureMap input) {
+        FeatureMap map = conv(input, "whiten", 0);
+        activate(map);
+        for (int g = 0; checkpoint.tensors().containsKey("groups." + g + ".conv1.weight"); g++) {
+            String group = "groups." + g + ".";
+            map = conv(map, group + "conv1", 1);
+            map = maxPool(map, 2);
+            batchNorm(map, group + "norm1");
+            activate(map);
+            map = conv(map, group + "conv2", 1);
+            batchNorm(map, group + "norm2");
+            activate(map);
+        }
+        return map;
+    }
+
+    private FeatureMap resnet9(FeatureMap input) {
+        FeatureMap map = convBn(input, "prep.conv", "prep.norm");
+        map = residualStage(map, "layer1");
+        map = maxPool(convBn(map, "layer2.conv", "layer2.norm"), 2);
+        return residualStage(map, "layer3");
+    }
+
+    /** conv-bn-relu, max pool, then x + (conv-bn-relu, conv-bn-relu)(x). */
+    private FeatureMap residualStage(FeatureMap input, String layer) {
+        FeatureMap x = maxPool(convBn(input, layer + ".conv", layer + ".norm"), 2);
+        String res = layer + ".residual.";
+        FeatureMap y = convBn(convBn(x, res + "conv1", res + "norm1"), res + "conv2", res + "norm2");
+        float[] sum = new float[x.values.length];
+        for (int i = 0; i < sum.length; i++) {
+            sum[i] = x.values[i] + y.values[i];
+        }
+        return new FeatureMap(sum, x.channels, x.size);
+    }
+
+    private FeatureMap convBn(FeatureMap input, String conv, String norm) {
+        FeatureMap map = conv(input, conv, 1);
+        batchNorm(map, norm);
+        activate(map);
+        return map;
     }
 
     /** One image's feature map, CHW. */
     private record FeatureMap(float[] values, int channels, int size) {
     }
 
-    private FeatureMap conv(FeatureMap input, String weightName, float[] bias, int padding) {
-        long[] shape = checkpoint.tensors().get(weightName).shape();
-        float[] weight = tensor(weightName);
+    /** A stride-1 conv {@code name}, with its bias {@code name.bias} when the checkpoint has one. */
+    private FeatureMap conv(FeatureMap input, String name, int padding) {
+        long[] shape = checkpoint.tensors().get(name + ".weight").shape();
+        float[] weight = tensor(name + ".weight");
+        float[] bias = optional(name + ".bias");
         int outputs = (int) shape[0];
         int inputs = (int) shape[1];
         int k = (int) shape[2];
@@ -181,29 +280,62 @@ public final class ReferenceNetwork {
         return new FeatureMap(out, input.channels, outSize);
     }
 
-    private void batchNorm(FeatureMap map, int group, int index) {
-        float[] mean = tensor(ArchitectureSpec.normMean(group, index));
-        float[] variance = tensor(ArchitectureSpec.normVar(group, index));
-        float[] bias = tensor(ArchitectureSpec.normBias(group, index));
+    /** The maximum of each channel over the whole map. */
+    private static FeatureMap globalMaxPool(FeatureMap input) {
+        int plane = input.size * input.size;
+        float[] out = new float[input.channels];
+        for (int c = 0; c < input.channels; c++) {
+            float max = Float.NEGATIVE_INFINITY;
+            for (int i = 0; i < plane; i++) {
+                max = Math.max(max, input.values[c * plane + i]);
+            }
+            out[c] = max;
+        }
+        return new FeatureMap(out, input.channels, 1);
+    }
+
+    /** Eval-mode batchnorm: (x − running mean) / √(running var + eps) · scale + shift. */
+    private void batchNorm(FeatureMap map, String norm) {
+        float[] mean = tensor(norm + ".running_mean");
+        float[] variance = tensor(norm + ".running_var");
+        float[] scale = optional(norm + ".weight");
+        float[] shift = tensor(norm + ".bias");
         int plane = map.size * map.size;
         for (int c = 0; c < map.channels; c++) {
-            double denominator = Math.sqrt((double) variance[c] + spec.batchNormEps());
+            double denominator = Math.sqrt((double) variance[c] + eps);
+            double gamma = scale == null ? 1 : scale[c];
             for (int i = 0; i < plane; i++) {
                 int at = c * plane + i;
-                map.values[at] = (float) ((map.values[at] - mean[c]) / denominator + bias[c]);
+                map.values[at] = (float) ((map.values[at] - mean[c]) / denominator * gamma + shift[c]);
             }
         }
     }
 
-    private static void gelu(FeatureMap map) {
+    private void activate(FeatureMap map) {
         float[] v = map.values;
         for (int i = 0; i < v.length; i++) {
-            v[i] = (float) (0.5 * v[i] * (1 + Erf.erf(v[i] / Math.sqrt(2))));
+            double x = v[i];
+            v[i] = (float) switch (activation) {
+                case "gelu" -> 0.5 * x * (1 + Erf.erf(x / Math.sqrt(2)));
+                case "relu" -> Math.max(0, x);
+                case "celu" -> Math.max(0, x) + Math.min(0, alpha * (Math.exp(x / alpha) - 1));
+                case "silu" -> x / (1 + Math.exp(-x));
+                case "identity" -> x;
+                default -> throw new IllegalArgumentException("no reference for activation " + activation);
+            };
         }
     }
 
     private float[] tensor(String name) {
-        return checkpoint.tensors().get(name).values();
+        float[] values = optional(name);
+        if (values == null) {
+            throw new IllegalArgumentException("the checkpoint has no tensor " + name + "; is it of this family?");
+        }
+        return values;
+    }
+
+    private float[] optional(String name) {
+        return checkpoint.tensors().containsKey(name) ? checkpoint.tensors().get(name).values() : null;
     }
 
     static float[] mirror(float[] images, int count, int channels, int size) {

@@ -160,11 +160,7 @@ public record Checkpoint(
         }
         try {
             ArchitectureSpec spec = RecipeJson.architecture(storedFields(path, meta, "architecture"),
-                    path + " architecture");
-            if (!ArchitectureSpec.AIRBENCH94.equals(spec.name())) {
-                throw new InputError(path + " holds unknown architecture '" + spec.name() + "'; known: "
-                        + ArchitectureSpec.AIRBENCH94);
-            }
+                    storedFields(path, meta, "recipe"), path + " architecture");
             Recipe recipe = RecipeJson.recipe(storedFields(path, meta, "recipe"), path + " recipe");
             List<String> classes = Json.STRICT.readValue(meta.get("classes"), new TypeReference<List<String>>() { });
             Normalization normalization = Json.STRICT.readValue(meta.get("normalization"), Normalization.class);

@@ -12,7 +12,8 @@ import java.util.Set;
  * Named training recipes, one JSON file each under {@code presets/} beside this class, every field named (see
  * {@link RecipeJson}): {@code airbench94} for CIFAR-10, {@code airbench-cifar100} (its numerics with a 100-way head)
  * and {@code airbench-folder64} for image folders at 64 px (batches of 500 and translations of up to 4 px, in
- * proportion to the larger images). The trainer fits each network to the data it gets
+ * proportion to the larger images); {@code resnet9}, Myrtle.ai's DAWNBench ResNet-9 with its published baseline
+ * training. The trainer fits each network to the data it gets
  * ({@link Recipe#fittedTo}); a preset's image size is the size image folders are decoded to by default.
  */
 public final class Presets {
@@ -20,7 +21,8 @@ public final class Presets {
     public static final String DEFAULT = "airbench94";
 
     /** The preset files, by name; each file's {@code preset} field is its name. */
-    private static final List<String> NAMES = List.of("airbench94", "airbench-cifar100", "airbench-folder64");
+    private static final List<String> NAMES = List.of("airbench94", "airbench-cifar100", "airbench-folder64",
+            "resnet9");
 
     private static final Map<String, Recipe> PRESETS = new LinkedHashMap<>();
 

@@ -7,11 +7,13 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.introspect.BeanPropertyDefinition;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lightspeed.models.layers.Layer;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -67,11 +69,31 @@ public final class RecipeJson {
      * from in every error message (a file, a checkpoint's metadata).
      */
     public static Recipe recipe(JsonNode tree, String source) {
-        return read(tree, Recipe.class, DEFAULTS, source);
+        JsonNode upgraded = tree;
+        if (tree instanceof ObjectNode object) {
+            ObjectNode copy = object.deepCopy();
+            AirbenchLayout.upgrade(copy.get(ARCHITECTURE) instanceof ObjectNode a ? a : null, copy, source);
+            upgraded = copy;
+        }
+        return read(upgraded, Recipe.class, DEFAULTS, source);
     }
 
     public static ArchitectureSpec architecture(JsonNode tree, String source) {
-        return read(tree, ArchitectureSpec.class, (ObjectNode) DEFAULTS.get(ARCHITECTURE), source);
+        return architecture(tree, null, source);
+    }
+
+    /**
+     * An architecture stored beside the recipe it was trained with ({@code recipe}, a tree, may be null): an
+     * architecture of the earlier form takes its whitening stem's settings from that recipe, as training did.
+     */
+    public static ArchitectureSpec architecture(JsonNode tree, JsonNode recipe, String source) {
+        JsonNode upgraded = tree;
+        if (tree instanceof ObjectNode object) {
+            ObjectNode copy = object.deepCopy();
+            AirbenchLayout.upgrade(copy, recipe instanceof ObjectNode r ? r.deepCopy() : null, source);
+            upgraded = copy;
+        }
+        return read(upgraded, ArchitectureSpec.class, (ObjectNode) DEFAULTS.get(ARCHITECTURE), source);
     }
 
     /** Parses JSON text, with a one-line error naming {@code source} and the place where the text is broken. */
@@ -91,7 +113,9 @@ public final class RecipeJson {
 
     /**
      * A user's recipe file. With {@code "base": "NAME"} it starts from that preset and replaces only the fields it
-     * names (inside {@code architecture} too); without it, it names every field. Its {@code preset} (the name runs
+     * names (inside {@code architecture} too; a list such as {@code layers} is replaced whole); without it, it names
+     * every field. It may also name {@link ArchitectureEdits edits} of the network ({@code "activation": "relu"}),
+     * applied after the fields. Its {@code preset} (the name runs
      * and checkpoints show) is the file's name without {@code .json} unless the file sets it.
      */
     public static Recipe readFile(Path file) {
@@ -129,7 +153,24 @@ public final class RecipeJson {
         if (!named) {
             tree.put("preset", stem(file));
         }
-        return recipe(tree, source);
+        Map<String, String> edits = new java.util.LinkedHashMap<>();
+        for (String edit : ArchitectureEdits.names()) {
+            JsonNode value = tree.remove(edit);
+            if (value != null) {
+                // A list (block-widths) is given as JSON in a file, as text with commas on the command line.
+                edits.put(edit, value.isArray() ? String.join(",", java.util.stream.StreamSupport.stream(
+                        value.spliterator(), false).map(JsonNode::asText).toList()) : value.asText());
+            }
+        }
+        Recipe recipe = recipe(tree, source);
+        for (Map.Entry<String, String> edit : edits.entrySet()) {
+            try {
+                recipe = recipe.with(edit.getKey(), edit.getValue());
+            } catch (InputError e) {
+                throw new InputError(source + ": " + e.getMessage());
+            }
+        }
+        return recipe;
     }
 
     private static String stem(Path file) {
@@ -183,6 +224,11 @@ public final class RecipeJson {
         String prefix = source == null ? "" : source + ": ";
         if (e instanceof ValueInstantiationException v && v.getCause() instanceof InputError invalid) {
             return new InputError(prefix + invalid.getMessage());
+        }
+        if (e instanceof InvalidTypeIdException t) {
+            return new InputError(prefix + path(t) + ": " + (t.getTypeId() == null ? "a layer needs a 'type'"
+                    : "unknown layer type '" + t.getTypeId() + "'") + " (known: " + String.join(", ", Layer.TYPES)
+                    + ")");
         }
         if (e instanceof UnrecognizedPropertyException u) {
             return new InputError(prefix + "unknown field '" + path(u) + "' (this version knows "

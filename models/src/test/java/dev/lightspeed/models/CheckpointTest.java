@@ -1,5 +1,6 @@
 package dev.lightspeed.models;
 
+import dev.lightspeed.models.layers.Layer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -134,17 +135,23 @@ class CheckpointTest {
     void wrongShapesAndUnknownArchitecturesAreRefused(@TempDir Path dir) throws IOException {
         Checkpoint good = sample();
         Map<String, TensorData> tensors = new LinkedHashMap<>(good.tensors());
-        tensors.put(ArchitectureSpec.HEAD_WEIGHT, new TensorData(new long[] {2, 2}, new float[4]));
+        tensors.put("head.weight", new TensorData(new long[] {2, 2}, new float[4]));
         InputError shape = assertThrows(InputError.class, () -> new Checkpoint(good.architecture(), good.recipe(),
                 good.classes(), good.normalization(), 1, 1, 0.5, 0, tensors));
-        assertTrue(shape.getMessage().contains(ArchitectureSpec.HEAD_WEIGHT));
+        assertTrue(shape.getMessage().contains("head.weight"));
 
+        // A network of any name loads, as long as its layers build; one of a layer kind this version lacks does not.
         Map<String, String> meta = new LinkedHashMap<>(good.metadata());
-        meta.put("architecture", meta.get("architecture").replace("airbench94", "resnet9000"));
+        meta.put("architecture", meta.get("architecture").replace("airbench94", "my-net"));
+        Path renamed = dir.resolve("r.safetensors");
+        SafeTensors.write(renamed, good.tensors(), meta);
+        assertEquals("my-net", Checkpoint.load(renamed).architecture().name());
+        meta.put("architecture", meta.get("architecture").replace("\"global-pool\"", "\"spatial-pyramid-pool\""));
         Path file = dir.resolve("u.safetensors");
         SafeTensors.write(file, good.tensors(), meta);
         InputError unknown = assertThrows(InputError.class, () -> Checkpoint.load(file));
-        assertTrue(unknown.getMessage().contains("unknown architecture 'resnet9000'"), unknown.getMessage());
+        assertTrue(unknown.getMessage().contains("unknown layer type 'spatial-pyramid-pool'"), unknown.getMessage());
+        assertOneLine(unknown);
     }
 
     /** The fixture written by the trainer when checkpoints were first made (see CheckpointV1Fixture in train). */
@@ -155,12 +162,13 @@ class CheckpointTest {
     @Test
     void theFirstCheckpointFormatStillLoadsWithTheFieldsAsWritten() throws Exception {
         Checkpoint v1 = Checkpoint.load(v1Fixture());
-        ArchitectureSpec narrow = new ArchitectureSpec("airbench94", 3, 32, 10, 2, List.of(8, 16, 16), 3, 256.0,
-                1e-12, 0.4);
+        // The stem's settings were recipe fields then (200 whitening samples, bias trained for 1 epoch).
+        ArchitectureSpec narrow = new ArchitectureSpec("airbench94", 3, 32, 10, AirbenchLayout.layers(
+                new Layer.Whitening("whiten", 2, 5e-4, 200, 1), List.of(8, 16, 16), 256.0, 1e-12, 0.4));
         assertEquals(narrow, v1.architecture());
         Recipe preset = Presets.named("airbench94");
-        assertEquals(new Recipe("airbench94", narrow, 1, 100, 1.0, 0.2, 0.24, 0.6, 3, 0.053, 0.67, 0.85, 2e-6, 1,
-                200, 5e-4, 2, true, 2, 0, 0, 1), v1.recipe());
+        assertEquals(new Recipe("airbench94", narrow, 1, 100, 1.0, preset.lrSchedule(), 0.2, "sum", "muon", 0.24, 0.6,
+                3, 0.053, 0.67, 0.85, 2e-6, "per-sample", 2, "reflect", "alternating", 0, 2, 0, 0, 1), v1.recipe());
         assertFalse(v1.hasAverage(), "the first format predates weight averages");
         assertEquals(preset.filterLr(), v1.recipe().filterLr());
         // As the fixture's writer stored them: the names and statistics of the dataset it stood in for.

@@ -2,6 +2,7 @@ package dev.lightspeed.models;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lightspeed.models.layers.Layer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -11,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -22,14 +24,17 @@ class RecipeJsonTest {
     @Test
     void aRecipeFileWithABaseReplacesOnlyTheFieldsItNames(@TempDir Path dir) throws IOException {
         Path file = Files.writeString(dir.resolve("narrow.json"), """
-                {"base": "airbench94", "epochs": 10, "filter-lr": 0.3, "architecture": {"block-widths": [8, 16, 16]}}
+                {"base": "airbench94", "epochs": 10, "filter-lr": 0.3, "architecture": {"name": "narrow-net"},
+                 "width-scale": 0.125, "activation": "relu"}
                 """);
         Recipe r = RecipeJson.readFile(file);
         assertEquals("narrow", r.preset(), "a file without a name of its own is named after the file");
         assertEquals(10, r.epochs());
         assertEquals(0.3, r.filterLr());
-        assertEquals(List.of(8, 16, 16), r.architecture().blockWidths());
-        assertEquals(AIRBENCH94.architecture().finalPool(), r.architecture().finalPool());
+        assertEquals("narrow-net", r.architecture().name());
+        assertEquals(AIRBENCH94.with("width-scale", "0.125").with("activation", "relu").architecture().layers(),
+                r.architecture().layers(), "edits named in the file apply to the base's layers");
+        assertArrayEquals(new long[] {8, 24, 3, 3}, r.architecture().tensorShapes().get("groups.0.conv1.weight"));
         assertEquals(AIRBENCH94.with("epochs", "10").with("filter-lr", "0.3").headLr(), r.headLr());
         assertEquals(AIRBENCH94.sgdMomentum(), r.sgdMomentum());
     }
@@ -45,10 +50,10 @@ class RecipeJsonTest {
         Path missing = Files.writeString(dir.resolve("missing.json"), partial.toString());
         assertMessage(assertThrows(InputError.class, () -> RecipeJson.readFile(missing)),
                 "recipe file " + missing + " lacks field 'head-lr'");
-        ((ObjectNode) partial.put("head-lr", 0.5).get("architecture")).remove("final-pool");
+        ((ObjectNode) partial.put("head-lr", 0.5).get("architecture")).remove("layers");
         Files.writeString(missing, partial.toString());
         assertMessage(assertThrows(InputError.class, () -> RecipeJson.readFile(missing)),
-                "lacks field 'architecture.final-pool'");
+                "lacks field 'architecture.layers'");
     }
 
     @Test
@@ -60,10 +65,14 @@ class RecipeJsonTest {
         assertFileError(dir, "{\"base\": \"airbench94\", \"epochs\": 2.5}", "epochs expects an integer");
         assertFileError(dir, "{\"base\": \"airbench94\", \"epochs\": null}", "epochs");
         assertFileError(dir, "{\"base\": \"airbench94\", \"epochs\": 0}", "epochs must be positive");
-        assertFileError(dir, "{\"base\": \"airbench94\", \"architecture\": {\"block-widths\": [8, \"x\"]}}",
-                "architecture.block-widths[1] expects an integer");
-        assertFileError(dir, "{\"base\": \"airbench94\", \"architecture\": {\"block-widths\": []}}",
-                "block-widths needs at least one conv group");
+        assertFileError(dir, "{\"base\": \"airbench94\", \"architecture\": {\"layers\": []}}",
+                "layers must list the network's layers");
+        assertFileError(dir, "{\"base\": \"airbench94\", \"architecture\": {\"layers\": [{\"type\": \"dense\"}]}}",
+                "architecture.layers[0]: unknown layer type 'dense' (known: whitening, conv");
+        assertFileError(dir, "{\"base\": \"airbench94\", \"architecture\": {\"layers\": [{\"type\": \"conv\","
+                + " \"name\": \"c\", \"width\": \"wide\"}]}}", "width expects an integer");
+        assertFileError(dir, "{\"base\": \"airbench94\", \"activation\": \"tanh\"}",
+                "activation must be one of gelu, relu, celu, silu, identity, got 'tanh'");
         assertFileError(dir, "{\"base\": \"resnet\"}", "field 'base': unknown preset 'resnet'");
         assertFileError(dir, "{\"base\": 3}", "field 'base' names a preset");
         assertFileError(dir, "{\"base\": \"airbench94\", ", "is not valid JSON (line");
@@ -86,22 +95,57 @@ class RecipeJsonTest {
 
     @Test
     void aFieldAddedLaterTakesItsDocumentedDefaultWhereAnOlderFileLacksIt() {
-        // As if tta-level and final-pool had been added after the file was written, with these defaults.
+        // As if tta-level and num-classes had been added after the file was written, with these defaults.
         ObjectNode defaults = (ObjectNode) RecipeJson.parse(
-                "{\"tta-level\": 1, \"architecture\": {\"final-pool\": 5}}", "defaults");
+                "{\"tta-level\": 1, \"architecture\": {\"num-classes\": 5}}", "defaults");
         ObjectNode older = RecipeJson.tree(AIRBENCH94);
         older.remove("tta-level");
-        ((ObjectNode) older.get("architecture")).remove("final-pool");
+        ((ObjectNode) older.get("architecture")).remove("num-classes");
 
         Recipe read = RecipeJson.read(older, Recipe.class, defaults, "older file");
         assertEquals(1, read.ttaLevel());
-        assertEquals(5, read.architecture().finalPool());
+        assertEquals(5, read.architecture().numClasses());
         assertEquals(AIRBENCH94.headLr(), read.headLr());
         // A file that has the field keeps its own value.
         assertEquals(AIRBENCH94, RecipeJson.read(RecipeJson.tree(AIRBENCH94), Recipe.class, defaults, "newer file"));
         // Without a documented default the missing field is an error, not a silent zero.
         assertMessage(assertThrows(InputError.class, () -> RecipeJson.read(older, Recipe.class,
                 Json.STRICT.createObjectNode(), "older file")), "older file lacks field 'tta-level'");
+    }
+
+    /**
+     * Recipes written before networks were layer lists (block widths, a final pool, the whitening stem's settings
+     * among the recipe's fields, a boolean alternating flip) read as the same network and training.
+     */
+    @Test
+    void aRecipeOfTheFormBeforeLayerListsReadsAsTheSameNetwork() {
+        ObjectNode old = (ObjectNode) RecipeJson.parse("""
+                {"preset": "old", "architecture": {"name": "airbench94", "input-channels": 3, "image-size": 32,
+                  "num-classes": 10, "whitening-kernel": 2, "block-widths": [8, 16, 16], "final-pool": 3,
+                  "logit-divisor": 256.0, "batch-norm-eps": 1e-12, "batch-norm-momentum": 0.4},
+                 "epochs": 1, "batch-size": 100, "lr-scale": 1.0, "label-smoothing": 0.2, "filter-lr": 0.24,
+                 "muon-momentum": 0.6, "newton-schulz-steps": 3, "bias-lr": 0.053, "head-lr": 0.67,
+                 "sgd-momentum": 0.85, "weight-decay": 2e-6, "whiten-bias-epochs": 1, "whitening-samples": 200,
+                 "whitening-eps": 5e-4, "translate": 2, "alternating-flip": false, "tta-level": 2}
+                """, "old recipe");
+        Recipe read = RecipeJson.recipe(old, "old recipe");
+        assertEquals(new Layer.Whitening("whiten", 2, 5e-4, 200, 1), read.architecture().whitening().orElseThrow());
+        assertEquals("none", read.flip());
+        assertEquals(List.of(new LrKnot(0, 1), new LrKnot(1, 0)), read.lrSchedule());
+        assertEquals("muon", read.filterOptimizer());
+        assertEquals(List.of("whiten.weight", "whiten.bias", "groups.0.conv1.weight", "groups.0.norm1.bias",
+                "groups.0.norm1.running_mean", "groups.0.norm1.running_var", "groups.0.conv2.weight",
+                "groups.0.norm2.bias", "groups.0.norm2.running_mean", "groups.0.norm2.running_var",
+                "groups.1.conv1.weight", "groups.1.norm1.bias", "groups.1.norm1.running_mean",
+                "groups.1.norm1.running_var", "groups.1.conv2.weight", "groups.1.norm2.bias",
+                "groups.1.norm2.running_mean", "groups.1.norm2.running_var", "groups.2.conv1.weight",
+                "groups.2.norm1.bias", "groups.2.norm1.running_mean", "groups.2.norm1.running_var",
+                "groups.2.conv2.weight", "groups.2.norm2.bias", "groups.2.norm2.running_mean",
+                "groups.2.norm2.running_var", "head.weight"),
+                List.copyOf(read.architecture().tensorShapes().keySet()));
+        ((ObjectNode) old.get("architecture")).remove("final-pool");
+        assertMessage(assertThrows(InputError.class, () -> RecipeJson.recipe(old, "old recipe")),
+                "old recipe lacks field 'architecture.final-pool'");
     }
 
     @Test
@@ -122,7 +166,8 @@ class RecipeJsonTest {
         JsonNode tree = RecipeJson.tree(AIRBENCH94);
         assertEquals(2000, tree.get("batch-size").asInt());
         assertEquals(0.85, tree.get("sgd-momentum").asDouble());
-        assertEquals(0.4, tree.get("architecture").get("batch-norm-momentum").asDouble());
+        assertEquals("batchnorm", tree.get("architecture").get("layers").get(2).get("layers").get(2).get("type").asText());
+        assertEquals(0.4, tree.get("architecture").get("layers").get(2).get("layers").get(2).get("momentum").asDouble());
         assertEquals(RecipeJson.fieldNames(Recipe.class), iterable(tree));
     }
 

@@ -3,8 +3,12 @@ package dev.lightspeed.models;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 
-import java.util.List;
+import dev.lightspeed.models.layers.Layer;
 
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -23,7 +27,10 @@ class RecipeTest {
         assertEquals(8, r.epochs());
         assertEquals(2000, r.batchSize());
         assertEquals(1.0, r.lrScale());
+        assertEquals(List.of(new LrKnot(0, 1), new LrKnot(1, 0)), r.lrSchedule());
         assertEquals(0.2, r.labelSmoothing());
+        assertEquals("sum", r.lossReduction());
+        assertEquals("muon", r.filterOptimizer());
         assertEquals(0.24, r.filterLr());
         assertEquals(0.6, r.muonMomentum());
         assertEquals(3, r.newtonSchulzSteps());
@@ -31,11 +38,11 @@ class RecipeTest {
         assertEquals(0.67, r.headLr());
         assertEquals(0.85, r.sgdMomentum());
         assertEquals(2e-6, r.weightDecay());
-        assertEquals(3, r.whitenBiasEpochs());
-        assertEquals(5000, r.whiteningSamples());
-        assertEquals(5e-4, r.whiteningEps());
+        assertEquals("per-sample", r.weightDecayForm());
         assertEquals(2, r.translate());
-        assertEquals(true, r.alternatingFlip());
+        assertEquals("reflect", r.translatePadding());
+        assertEquals("alternating", r.flip());
+        assertEquals(0, r.cutout());
         assertEquals(2, r.ttaLevel());
         assertEquals(0.0, r.emaDecay());
         assertEquals(0, r.emaStartStep());
@@ -47,25 +54,66 @@ class RecipeTest {
         assertEquals(3, a.inputChannels());
         assertEquals(32, a.imageSize());
         assertEquals(10, a.numClasses());
-        assertEquals(2, a.whiteningKernel());
-        assertEquals(List.of(64, 256, 256), a.blockWidths());
-        assertEquals(3, a.finalPool());
-        assertEquals(256.0, a.logitDivisor());
-        assertEquals(1e-12, a.batchNormEps());
-        assertEquals(0.4, a.batchNormMomentum());
-
+        Layer.Whitening stem = a.whitening().orElseThrow();
+        assertEquals(new Layer.Whitening("whiten", 2, 5e-4, 5000, 3), stem);
+        assertEquals(AirbenchLayout.spec("airbench94", 3, 32, 10, 2, List.of(64, 256, 256), 256, 1e-12, 0.4), a);
         assertEquals(25, r.stepsPerEpoch(50_000));
-        assertEquals(24, a.whiteningWidth());
-        assertEquals(1, a.headInputSize());
         assertEquals(ArchitectureSpec.airbench94(), a);
+    }
+
+    /**
+     * Myrtle.ai's DAWNBench ResNet-9 (davidcpage/cifar10-fast, dawn.py) as published, written out here: the
+     * original sums the loss over the batch and divides the rate by it and multiplies the decay by it, which is the
+     * same step as a mean loss at these values.
+     */
+    @Test
+    void theResnet9PresetHoldsThePublishedBaseline() {
+        Recipe r = Presets.named("resnet9");
+        assertEquals(24, r.epochs());
+        assertEquals(512, r.batchSize());
+        assertEquals(List.of(new LrKnot(0, 0), new LrKnot(5.0 / 24, 1), new LrKnot(1, 0)), r.lrSchedule());
+        assertEquals("mean", r.lossReduction());
+        assertEquals(0.0, r.labelSmoothing());
+        assertEquals("sgd", r.filterOptimizer());
+        assertEquals(0.4, r.filterLr());
+        assertEquals(0.4, r.biasLr());
+        assertEquals(0.4, r.headLr());
+        assertEquals(0.9, r.sgdMomentum());
+        assertEquals(5e-4, r.weightDecay());
+        assertEquals("coupled", r.weightDecayForm());
+        assertEquals(4, r.translate());
+        assertEquals("reflect", r.translatePadding());
+        assertEquals("random", r.flip());
+        assertEquals(8, r.cutout());
+        assertEquals(0, r.ttaLevel(), "dawn.py scores the test set as it is");
+
+        Map<String, long[]> shapes = r.architecture().tensorShapes();
+        List<String> convs = shapes.keySet().stream().filter(n -> n.endsWith("conv.weight") || n.matches(
+                ".*conv\\d\\.weight")).toList();
+        assertEquals(List.of("prep.conv.weight", "layer1.conv.weight", "layer1.residual.conv1.weight",
+                "layer1.residual.conv2.weight", "layer2.conv.weight", "layer3.conv.weight",
+                "layer3.residual.conv1.weight", "layer3.residual.conv2.weight"), convs);
+        assertArrayEquals(new long[] {64, 3, 3, 3}, shapes.get("prep.conv.weight"));
+        assertArrayEquals(new long[] {128, 64, 3, 3}, shapes.get("layer1.conv.weight"));
+        assertArrayEquals(new long[] {512, 512, 3, 3}, shapes.get("layer3.residual.conv2.weight"));
+        assertArrayEquals(new long[] {10, 512}, shapes.get("head.weight"));
+        assertArrayEquals(new long[] {256}, shapes.get("layer2.norm.weight"), "batchnorm scales are learned");
+        assertFalse(shapes.containsKey("head.bias"));
+        Layer.Linear head = (Layer.Linear) r.architecture().layers().get(r.architecture().layers().size() - 1);
+        assertEquals(0.125, head.scale());
+        long parameters = r.architecture().tensors().stream().filter(t -> t.role().trainable())
+                .mapToLong(t -> TensorData.elementCount(t.shape())).sum();
+        // 6.57 M: the count the published network is known by.
+        assertEquals(6_573_120, parameters);
     }
 
     @Test
     void everyPresetChecksEveryField() {
         // Each field the record has is asserted above; a field added later must be added to that test too.
-        assertEquals(List.of("airbench94", "airbench-cifar100", "airbench-folder64"), List.copyOf(Presets.names()));
-        assertEquals(22, RecipeJson.fieldNames(Recipe.class).size());
-        assertEquals(10, RecipeJson.fieldNames(ArchitectureSpec.class).size());
+        assertEquals(List.of("airbench94", "airbench-cifar100", "airbench-folder64", "resnet9"),
+                List.copyOf(Presets.names()));
+        assertEquals(25, RecipeJson.fieldNames(Recipe.class).size());
+        assertEquals(5, RecipeJson.fieldNames(ArchitectureSpec.class).size());
     }
 
     @Test
@@ -79,7 +127,8 @@ class RecipeTest {
 
         Recipe folder = Presets.named("airbench-folder64");
         assertEquals(64, folder.architecture().imageSize());
-        assertEquals(1, folder.architecture().headInputSize(), "its final pool covers the 64 px feature map");
+        assertEquals(airbench.architecture().layers(), folder.architecture().layers(),
+                "the global pool covers the 64 px feature map with the same layers");
         assertEquals(500, folder.batchSize());
         assertEquals(4, folder.translate());
         assertEquals(airbench.epochs(), folder.epochs());
@@ -88,25 +137,29 @@ class RecipeTest {
     @Test
     void overridesByKebabCaseNameReplaceOneValue() {
         Recipe base = Presets.named("airbench94");
-        Recipe r = base.with("batch-size", "500").with("alternating-flip", "false").with("label-smoothing", "0.1")
-                .with("lr-scale", "1e-1");
+        Recipe r = base.with("batch-size", "500").with("flip", "random").with("label-smoothing", "0.1")
+                .with("lr-scale", "1e-1").with("lr-schedule", "[{\"at\": 0, \"lr\": 0}, {\"at\": 0.25, \"lr\": 1},"
+                        + " {\"at\": 1, \"lr\": 0}]");
         assertEquals(500, r.batchSize());
-        assertEquals(false, r.alternatingFlip());
+        assertEquals("random", r.flip());
         assertEquals(0.1, r.labelSmoothing());
         assertEquals(0.1, r.lrScale());
-        assertEquals(new Recipe(base.preset(), base.architecture(), base.epochs(), 500, 0.1, 0.1, base.filterLr(),
-                base.muonMomentum(), base.newtonSchulzSteps(), base.biasLr(), base.headLr(), base.sgdMomentum(),
-                base.weightDecay(), base.whitenBiasEpochs(), base.whiteningSamples(), base.whiteningEps(),
-                base.translate(), false, base.ttaLevel(), base.emaDecay(), base.emaStartStep(), base.emaEvery()), r);
+        assertEquals(new LrKnot(0.25, 1), r.lrSchedule().get(1));
+        assertEquals(new Recipe(base.preset(), base.architecture(), base.epochs(), 500, 0.1, r.lrSchedule(), 0.1,
+                base.lossReduction(), base.filterOptimizer(), base.filterLr(), base.muonMomentum(),
+                base.newtonSchulzSteps(), base.biasLr(), base.headLr(), base.sgdMomentum(), base.weightDecay(),
+                base.weightDecayForm(), base.translate(), base.translatePadding(), "random", base.cutout(),
+                base.ttaLevel(), base.emaDecay(), base.emaStartStep(), base.emaEvery()), r);
         assertEquals(base, base.with("epochs", " 8 "));
     }
 
     @Test
     void overridableNamesAreTheHyperparametersInKebabCase() {
         List<String> names = Recipe.overridableNames();
-        assertEquals(20, names.size());
+        assertEquals(23 + ArchitectureEdits.names().size(), names.size());
         assertTrue(names.containsAll(List.of("epochs", "batch-size", "lr-scale", "newton-schulz-steps",
-                "whiten-bias-epochs", "alternating-flip", "tta-level")), names.toString());
+                "whiten-bias-epochs", "flip", "cutout", "tta-level", "activation", "whitening", "residual",
+                "filter-optimizer")), names.toString());
         assertTrue(!names.contains("preset") && !names.contains("architecture"), names.toString());
     }
 
@@ -119,8 +172,12 @@ class RecipeTest {
         assertMessage(assertThrows(InputError.class, () -> r.with("epochs", "8.5")), "epochs expects an integer");
         assertMessage(assertThrows(InputError.class, () -> r.with("lr-scale", "NaN")), "lr-scale");
         assertMessage(assertThrows(InputError.class, () -> r.with("head-lr", "Infinity")), "finite");
-        assertMessage(assertThrows(InputError.class, () -> r.with("alternating-flip", "maybe")),
-                "alternating-flip expects true or false");
+        assertMessage(assertThrows(InputError.class, () -> r.with("flip", "maybe")),
+                "flip must be one of alternating, random, none, got 'maybe'");
+        assertMessage(assertThrows(InputError.class, () -> r.with("lr-schedule", "[{\"at\": 0.5, \"lr\": 1},"
+                + " {\"at\": 1, \"lr\": 0}]")), "lr-schedule must start at 0 and end at 1");
+        assertMessage(assertThrows(InputError.class, () -> r.with("filter-optimizer", "adam")),
+                "filter-optimizer must be one of muon, sgd");
         assertMessage(assertThrows(InputError.class, () -> r.with("momentum", "1")), "unknown hyperparameter 'momentum'");
         assertMessage(assertThrows(InputError.class, () -> r.with("preset", "x")), "unknown hyperparameter 'preset'");
         assertThrows(InputError.class, () -> Presets.named("nope"));

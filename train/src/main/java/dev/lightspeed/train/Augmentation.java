@@ -3,6 +3,7 @@ package dev.lightspeed.train;
 import dev.lightspeed.models.Recipe;
 import org.bytedeco.pytorch.DoubleOptional;
 import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.MemoryFormat;
@@ -12,20 +13,31 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
+import static dev.lightspeed.train.Tensors.scalar;
+
 /**
- * The training set's augmentation, done on the device a whole epoch at a time: random translation by up to
- * {@code translate} pixels (from a reflect-padded copy made once), and "alternating flip" — a random half is
- * mirrored once, then every image is mirrored on odd epochs, so each image is seen both ways in turn.
- * Random draws come from host generators seeded by (seed, epoch): a run's data order is reproducible on any
- * device and after {@code --resume}.
+ * The training set's augmentation, done on the device a whole epoch at a time, in this order: random translation
+ * by up to {@code translate} pixels (crops of a copy padded once, by reflection or with zeros, the mean of the
+ * normalized images); a flip, "alternating" (a random half is mirrored once, then every image is mirrored on odd
+ * epochs, so each image is seen both ways in turn) or "random" (each image mirrored with probability ½, drawn
+ * afresh every epoch); and cutout (one k×k square per image, at a uniformly random place fully inside it, set to 0,
+ * the mean). Random draws come from host generators seeded by (seed, epoch), one stream per kind of draw: a run's
+ * data order is reproducible on any device and after {@code --resume}.
  */
 public final class Augmentation {
 
     private static final long[] WIDTH = {3};
+    /**
+     * The first stream of the random flips (epoch e draws from FLIPS + 2e) and of the cutout squares (FLIPS + 2e +
+     * 1): past the streams of the crops (2e) and orders (2e + 1) of any run shorter than 2³¹ epochs.
+     */
+    private static final long FLIPS = 1L << 32;
 
     private final Recipe recipe;
     private final long seed;
     private final ComputeDevice device;
+    private final boolean alternating;
+    private final boolean randomFlip;
     private final Tensor base;
     private final Tensor padded;
 
@@ -35,18 +47,25 @@ public final class Augmentation {
         this.recipe = recipe;
         this.seed = seed;
         this.device = device;
+        this.alternating = Recipe.ALTERNATING.equals(recipe.flip());
+        this.randomFlip = Recipe.RANDOM.equals(recipe.flip());
         try (NoGradGuard noGrad = new NoGradGuard(); Temporaries temporaries = new Temporaries()) {
             Tensor images = train.images();
-            if (recipe.alternatingFlip()) {
+            if (alternating) {
                 images = flipRandomHalf(images, new SplittableRandom(mix(seed, -1)));
             }
             int pad = recipe.translate();
-            this.base = recipe.alternatingFlip() ? temporaries.keep(images) : images;
-            this.padded = pad > 0
-                    ? temporaries.keep(torch.pad(images, new long[] {pad, pad, pad, pad}, "reflect",
-                            new DoubleOptional()).contiguous(MemoryFormat.ChannelsLast))
-                    : null;
+            this.base = alternating ? temporaries.keep(images) : images;
+            this.padded = pad > 0 ? temporaries.keep(pad(images, pad).contiguous(MemoryFormat.ChannelsLast)) : null;
         }
+    }
+
+    /** {@code images} padded by {@code pad} on every side as the recipe's translate padding says. */
+    private Tensor pad(Tensor images, int pad) {
+        long[] sides = {pad, pad, pad, pad};
+        return Recipe.ZEROS.equals(recipe.translatePadding())
+                ? torch.pad(images, sides, "constant", new DoubleOptional(0.0))
+                : torch.pad(images, sides, "reflect", new DoubleOptional());
     }
 
     static long mix(long seed, long stream) {
@@ -59,8 +78,38 @@ public final class Augmentation {
         for (int i = 0; i < n; i++) {
             flip[i] = random.nextBoolean();
         }
-        Tensor mask = Tensor.create(flip, n, 1, 1, 1).to(images.device(), ScalarType.Bool);
+        return flipped(images, flip);
+    }
+
+    /** The images whose entry in {@code flip} is true mirrored, the others as they are. */
+    private static Tensor flipped(Tensor images, boolean[] flip) {
+        Tensor mask = Tensor.create(flip, flip.length, 1, 1, 1).to(images.device(), ScalarType.Bool);
         return torch.where(mask, images.flip(WIDTH), images).contiguous(MemoryFormat.ChannelsLast);
+    }
+
+    /** Which images the random flip mirrors in {@code epoch} (0-based): each with probability ½. */
+    boolean[] randomFlips(int epoch, int count) {
+        SplittableRandom random = new SplittableRandom(mix(seed, FLIPS + 2L * epoch));
+        boolean[] flip = new boolean[count];
+        for (int i = 0; i < count; i++) {
+            flip[i] = random.nextBoolean();
+        }
+        return flip;
+    }
+
+    /**
+     * The top-left corner (row, column) of each image's cutout square in {@code epoch}: uniform over the places
+     * where the square lies fully inside an image of {@code side}².
+     */
+    long[][] cutoutCorners(int epoch, int count, int side) {
+        int places = side - recipe.cutout() + 1;
+        SplittableRandom random = new SplittableRandom(mix(seed, FLIPS + 2L * epoch + 1));
+        long[][] corners = new long[2][count];
+        for (int i = 0; i < count; i++) {
+            corners[0][i] = random.nextInt(places);
+            corners[1][i] = random.nextInt(places);
+        }
+        return corners;
     }
 
     /** The augmented training images of one epoch (0-based), same order as the dataset. */
@@ -69,11 +118,27 @@ public final class Augmentation {
     public Tensor epochImages(int epoch) {
         try (NoGradGuard noGrad = new NoGradGuard()) {
             Tensor images = padded == null ? base : randomCrops(epoch);
-            if (recipe.alternatingFlip() && epoch % 2 == 1) {
+            if (alternating && epoch % 2 == 1) {
                 images = images.flip(WIDTH).contiguous(MemoryFormat.ChannelsLast);
+            } else if (randomFlip) {
+                images = flipped(images, randomFlips(epoch, (int) images.size(0)));
             }
-            return images;
+            return recipe.cutout() > 0 ? cutout(images, epoch) : images;
         }
+    }
+
+    /** Each image with its epoch's k×k square set to 0: one mask over every image, written in one pass. */
+    private Tensor cutout(Tensor images, int epoch) {
+        int n = (int) images.size(0);
+        long side = images.size(2);
+        long[][] corners = cutoutCorners(epoch, n, (int) side);
+        Tensor positions = torch.arange(scalar(side), device.options(ScalarType.Long));
+        Tensor rows = positions.view(1, 1, side, 1).sub(Tensors.fromHost(corners[0], device).view(n, 1, 1, 1));
+        Tensor columns = positions.view(1, 1, 1, side).sub(Tensors.fromHost(corners[1], device).view(n, 1, 1, 1));
+        Scalar k = scalar(recipe.cutout());
+        Tensor inside = rows.ge(scalar(0)).logical_and(rows.lt(k))
+                .logical_and(columns.ge(scalar(0)).logical_and(columns.lt(k)));
+        return images.masked_fill(inside, scalar(0)).contiguous(MemoryFormat.ChannelsLast);
     }
 
     /**

@@ -2,15 +2,19 @@ package dev.lightspeed.train;
 
 import dev.lightspeed.models.ArchitectureSpec;
 import dev.lightspeed.models.TensorData;
+import dev.lightspeed.models.layers.TensorSpec;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
  * Initial weights, drawn on the host from a seeded generator so that a seed means the same network on every
- * device. Filters and head follow PyTorch's defaults (uniform ±1/√fan_in); each conv's first in-channel
- * filters start as the identity (Dirac), and the head is rescaled to unit standard deviation.
+ * device: each tensor as its {@link TensorSpec.Init} says, in the spec's tensor order, all from the one generator
+ * (zeros and ones draw nothing). Filters, conv biases and the head follow PyTorch's defaults (uniform ±1/√fan_in);
+ * Dirac filters then pass their first input channels through, and a unit-std head is rescaled to unit standard
+ * deviation.
  */
 final class Initialization {
 
@@ -19,23 +23,30 @@ final class Initialization {
 
     static Map<String, TensorData> initialValues(ArchitectureSpec spec, SplittableRandom random) {
         Map<String, TensorData> values = new LinkedHashMap<>();
-        for (Map.Entry<String, long[]> e : spec.tensorShapes().entrySet()) {
-            String name = e.getKey();
-            long[] shape = e.getValue();
+        for (TensorSpec t : spec.tensors()) {
+            long[] shape = t.shape();
             float[] v = new float[(int) TensorData.elementCount(shape)];
-            if (name.equals(ArchitectureSpec.WHITEN_BIAS)) {
-                uniform(v, 1 / Math.sqrt(spec.inputChannels() * spec.whiteningKernel() * spec.whiteningKernel()),
-                        random);
-            } else if (name.endsWith(".weight") && shape.length == 4 && !name.equals(ArchitectureSpec.WHITEN_WEIGHT)) {
-                uniform(v, 1 / Math.sqrt(shape[1] * shape[2] * shape[3]), random);
-                dirac(v, shape);
-            } else if (name.equals(ArchitectureSpec.HEAD_WEIGHT)) {
-                uniform(v, 1 / Math.sqrt(shape[1]), random);
-                scaleToUnitStd(v);
-            } else if (name.endsWith("running_var")) {
-                java.util.Arrays.fill(v, 1f);
+            switch (t.init()) {
+                case ZEROS:
+                    break;
+                case ONES:
+                    Arrays.fill(v, 1f);
+                    break;
+                case UNIFORM:
+                    uniform(v, t.bound(), random);
+                    break;
+                case DIRAC:
+                    uniform(v, t.bound(), random);
+                    dirac(v, shape);
+                    break;
+                case UNIT_STD:
+                    uniform(v, t.bound(), random);
+                    scaleToUnitStd(v);
+                    break;
+                default:
+                    throw new IllegalStateException("no initialization " + t.init());
             }
-            values.put(name, new TensorData(shape, v));
+            values.put(t.name(), new TensorData(shape, v));
         }
         return values;
     }
@@ -54,7 +65,7 @@ final class Initialization {
         int kw = (int) shape[3];
         int filter = in * kh * kw;
         for (int o = 0; o < Math.min(out, in); o++) {
-            java.util.Arrays.fill(v, o * filter, (o + 1) * filter, 0f);
+            Arrays.fill(v, o * filter, (o + 1) * filter, 0f);
             v[o * filter + o * kh * kw + (kh / 2) * kw + kw / 2] = 1f;
         }
     }

@@ -1,24 +1,27 @@
 package dev.lightspeed.train;
 
 import dev.lightspeed.models.InputError;
+import dev.lightspeed.models.LrKnot;
 import dev.lightspeed.models.Recipe;
 import dev.lightspeed.models.TensorData;
+import dev.lightspeed.models.layers.Layer;
+import dev.lightspeed.models.layers.TensorSpec.Role;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import static dev.lightspeed.models.ArchitectureSpec.HEAD_WEIGHT;
-import static dev.lightspeed.models.ArchitectureSpec.WHITEN_BIAS;
-
 /**
- * The recipe's optimizers over a network: Muon on the conv filters; Nesterov SGD on the whitening bias, the
- * batchnorm shifts and the head. Every learning rate decays linearly per step to zero at the end of the run,
- * except the whitening bias's, which reaches zero after its first {@code whitenBiasEpochs}; from then on the bias
- * is frozen (no gradient, no update, no weight decay).
+ * The recipe's optimizers over a network, one group per {@link Role}: the conv filters by the recipe's filter
+ * optimizer (Muon, or Nesterov SGD with the SGD momentum and weight decay) at the filter rate; the batchnorm scales
+ * and shifts and conv biases by Nesterov SGD at the bias rate; the head by Nesterov SGD at the head rate; the
+ * whitening bias by Nesterov SGD at the bias rate. Every rate is its peak × lr-scale × the recipe's lr-schedule
+ * multiplier at the fraction of the run's steps done, except the whitening bias's, which decays linearly to zero
+ * over its layer's bias epochs; from then on the bias is frozen (no gradient, no update, no weight decay). Weight
+ * decay is per sample (λ × batch size / the group's peak rate, airbench's form) or coupled (λ as given, PyTorch's);
+ * Muon takes none.
  */
 final class Optimization {
 
@@ -27,40 +30,63 @@ final class Optimization {
 
     private final Map<String, Tensor> parameters = new LinkedHashMap<>();
     private final List<String> filters;
-    private final List<String> normBiases;
+    private final List<String> norms;
+    private final List<String> heads;
+    private final List<String> whitenBias;
+    private final boolean muonFilters;
     private final NesterovSgd sgd;
     private final Muon muon;
+    private final List<LrKnot> schedule;
     private final int totalSteps;
     private final int whitenBiasSteps;
     private final double filterLr;
     private final double biasLr;
     private final double headLr;
+    private final double filterDecay;
     private final double biasDecay;
     private final double headDecay;
 
     Optimization(Network network, Recipe recipe, int stepsPerEpoch) {
+        schedule = recipe.lrSchedule();
         totalSteps = recipe.epochs() * stepsPerEpoch;
-        whitenBiasSteps = recipe.whitenBiasEpochs() * stepsPerEpoch;
+        whitenBiasSteps = network.spec().whitening().map(Layer.Whitening::biasEpochs).orElse(0) * stepsPerEpoch;
         filterLr = recipe.filterLr() * recipe.lrScale();
         biasLr = recipe.biasLr() * recipe.lrScale();
         headLr = recipe.headLr() * recipe.lrScale();
-        // Decay scaled by 1/lr keeps lr × decay, the shrink per step, independent of the learning rate.
-        biasDecay = biasLr == 0 ? 0 : recipe.weightDecay() * recipe.batchSize() / biasLr;
-        headDecay = headLr == 0 ? 0 : recipe.weightDecay() * recipe.batchSize() / headLr;
-        filters = network.filterNames();
-        normBiases = network.normBiasNames();
+        filterDecay = decay(recipe, filterLr);
+        biasDecay = decay(recipe, biasLr);
+        headDecay = decay(recipe, headLr);
+        muonFilters = Recipe.MUON.equals(recipe.filterOptimizer());
+        filters = network.names(Role.FILTER);
+        norms = network.names(Role.NORM);
+        heads = network.names(Role.HEAD);
+        whitenBias = network.names(Role.WHITENING_BIAS);
         sgd = new NesterovSgd(recipe.sgdMomentum());
         muon = new Muon(recipe.muonMomentum(), recipe.newtonSchulzSteps(), network.device().computeType());
-        for (String name : filters) {
-            parameters.put(name, network.tensor(name));
-            muon.track(name, network.tensor(name));
+        if (muonFilters) {
+            for (String name : filters) {
+                parameters.put(name, network.tensor(name));
+                muon.track(name, network.tensor(name));
+            }
         }
-        List<String> sgdNames = new ArrayList<>(List.of(WHITEN_BIAS, HEAD_WEIGHT));
-        sgdNames.addAll(normBiases);
-        for (String name : sgdNames) {
-            parameters.put(name, network.tensor(name));
-            sgd.track(name, network.tensor(name));
+        for (List<String> group : muonFilters ? List.of(whitenBias, heads, norms)
+                : List.of(whitenBias, heads, norms, filters)) {
+            for (String name : group) {
+                parameters.put(name, network.tensor(name));
+                sgd.track(name, network.tensor(name));
+            }
         }
+    }
+
+    /**
+     * The weight decay of an SGD group whose scaled peak rate is {@code peakLr}: per sample, scaled by 1/lr so that
+     * lr × decay, the shrink per step, does not depend on the learning rate; or coupled, as given.
+     */
+    private static double decay(Recipe recipe, double peakLr) {
+        if (Recipe.COUPLED.equals(recipe.weightDecayForm())) {
+            return recipe.weightDecay();
+        }
+        return peakLr == 0 ? 0 : recipe.weightDecay() * recipe.batchSize() / peakLr;
     }
 
     /** Whether gradients should reach the whitening bias at this (global, 0-based) step. */
@@ -74,12 +100,15 @@ final class Optimization {
     void step(int step) {
         try (NoGradGuard noGrad = new NoGradGuard()) {
             if (trainsWhitenBias(step)) {
-                sgd.step(parameters, List.of(WHITEN_BIAS), LrSchedule.linearDecay(biasLr, step, whitenBiasSteps),
-                        biasDecay);
+                sgd.step(parameters, whitenBias, LrSchedule.linearDecay(biasLr, step, whitenBiasSteps), biasDecay);
             }
-            sgd.step(parameters, normBiases, LrSchedule.linearDecay(biasLr, step, totalSteps), biasDecay);
-            sgd.step(parameters, List.of(HEAD_WEIGHT), LrSchedule.linearDecay(headLr, step, totalSteps), headDecay);
-            muon.step(parameters, filters, LrSchedule.linearDecay(filterLr, step, totalSteps));
+            sgd.step(parameters, norms, scheduled(biasLr, step), biasDecay);
+            sgd.step(parameters, heads, scheduled(headLr, step), headDecay);
+            if (muonFilters) {
+                muon.step(parameters, filters, scheduled(filterLr, step));
+            } else {
+                sgd.step(parameters, filters, scheduled(filterLr, step), filterDecay);
+            }
             for (Tensor p : parameters.values()) {
                 Tensor grad = p.grad();
                 if (grad.defined()) {
@@ -87,6 +116,10 @@ final class Optimization {
                 }
             }
         }
+    }
+
+    private double scheduled(double peak, int step) {
+        return LrSchedule.at(schedule, peak, step, totalSteps);
     }
 
     /** Momentum buffers by name, for the resume state. */

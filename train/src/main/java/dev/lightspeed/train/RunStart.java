@@ -5,9 +5,9 @@ import dev.lightspeed.models.run.ResumeState;
 import org.bytedeco.pytorch.Tensor;
 
 /**
- * Where a run's training begins: a new network (initialized from the seed, whitening fitted to the first training
- * images) and fresh optimizer state at epoch 0, or the network, optimizer state and weight average that a resume
- * state saved after its last complete epoch.
+ * Where a run's training begins: a new network (initialized from the seed, its whitening stem, if it has one,
+ * fitted to the first training images) and fresh optimizer state at epoch 0, or the network, optimizer state and
+ * weight average that a resume state saved after its last complete epoch.
  *
  * @param average null when the recipe keeps no weight average
  */
@@ -15,9 +15,11 @@ record RunStart(int epoch, Network network, Optimization optimization, WeightAve
 
     static RunStart fresh(Recipe recipe, ComputeDevice device, long seed, DeviceImages train, int stepsPerEpoch) {
         Network network = Network.initialize(recipe.architecture(), device, seed);
-        int samples = Math.min(recipe.whiteningSamples(), train.count());
-        Tensor whiteningImages = train.images().narrow(0, 0, samples);
-        Whitening.fit(network, whiteningImages, recipe.whiteningEps());
+        recipe.architecture().whitening().ifPresent(stem -> {
+            int samples = Math.min(stem.samples(), train.count());
+            Tensor whiteningImages = train.images().narrow(0, 0, samples);
+            Whitening.fit(network, whiteningImages, stem.eps());
+        });
         Optimization optimization = new Optimization(network, recipe, stepsPerEpoch);
         return new RunStart(0, network, optimization,
                 recipe.averagesWeights() ? WeightAverage.of(recipe, network) : null);

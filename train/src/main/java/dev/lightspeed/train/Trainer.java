@@ -38,7 +38,7 @@ import java.util.Map;
  */
 final class Trainer {
 
-    /** Loss and correct predictions summed over an epoch's steps. */
+    /** Loss and correct predictions summed over the images of an epoch's steps. */
     private record EpochTotals(double loss, double correct) {
     }
 
@@ -53,7 +53,8 @@ final class Trainer {
         }
     }
 
-    /** libtorch's at::Reduction::Sum. */
+    /** libtorch's at::Reduction::Mean and ::Sum. */
+    private static final long MEAN_REDUCTION = 1;
     private static final long SUM_REDUCTION = 2;
 
     private final Training settings;
@@ -214,9 +215,14 @@ final class Trainer {
         }
     }
 
-    /** The recipe's training loss: label-smoothed cross entropy summed, not averaged, over the batch. */
-    static Tensor trainingLoss(Tensor logits, Tensor labels, double labelSmoothing) {
-        return torch.cross_entropy_loss(logits, labels, new TensorOptional(), SUM_REDUCTION, -100, labelSmoothing);
+    /**
+     * The recipe's training loss: label-smoothed cross entropy summed over the batch (airbench) or averaged over it
+     * (the sum divided by the batch size), as its loss reduction says.
+     */
+    static Tensor trainingLoss(Tensor logits, Tensor labels, Recipe recipe) {
+        long reduction = Recipe.MEAN.equals(recipe.lossReduction()) ? MEAN_REDUCTION : SUM_REDUCTION;
+        return torch.cross_entropy_loss(logits, labels, new TensorOptional(), reduction, -100,
+                recipe.labelSmoothing());
     }
 
     // The guards act by their scope alone (libtorch's RAII), so the try body never names them.
@@ -249,7 +255,7 @@ final class Trainer {
                 Tensor labels = train.labels().index_select(0, index);
                 timer.lap(PhaseTimer.DATA);
                 Tensor logits = network.forward(inputs, true, optimization.trainsWhitenBias(step));
-                Tensor loss = trainingLoss(logits, labels, recipe.labelSmoothing());
+                Tensor loss = trainingLoss(logits, labels, recipe);
                 timer.lap(PhaseTimer.FORWARD);
                 loss.backward();
                 timer.lap(PhaseTimer.BACKWARD);
@@ -258,7 +264,8 @@ final class Trainer {
                     throw new Diverged(step + 1, "the loss became " + lossValue + " at step " + (step + 1)
                             + " (epoch " + (epoch + 1) + ", step " + (s + 1) + " of " + stepsPerEpoch + ")");
                 }
-                lossSum += lossValue;
+                // The epoch's loss is reported per image, whichever reduction the step's loss uses.
+                lossSum += Recipe.MEAN.equals(recipe.lossReduction()) ? lossValue * recipe.batchSize() : lossValue;
                 try (NoGradGuard noGrad = new NoGradGuard()) {
                     correct.add_(logits.argmax(new LongOptional(1), false).eq(labels).sum());
                 }

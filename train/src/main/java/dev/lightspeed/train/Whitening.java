@@ -1,12 +1,14 @@
 package dev.lightspeed.train;
 
-import dev.lightspeed.models.ArchitectureSpec;
+import dev.lightspeed.models.layers.Node;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.T_TensorTensor_T;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
+
+import java.util.List;
 
 import static dev.lightspeed.train.Tensors.scalar;
 
@@ -23,14 +25,18 @@ public final class Whitening {
     }
 
     /**
+     * Fits the network's whitening stem; its kernel is the stem's, the images and eps are the caller's (the stem's
+     * samples and eps, {@link dev.lightspeed.models.layers.Layer.Whitening}).
+     *
      * @param images normalized training images [N, C, H, W] (any float dtype) on the network's device
+     * @throws IllegalArgumentException when the network has no whitening stem
      */
     // The guards act by their scope alone (libtorch's RAII), so the try body never names them.
     @SuppressWarnings("try")
     public static void fit(Network network, Tensor images, double eps) {
-        ArchitectureSpec spec = network.spec();
-        int k = spec.whiteningKernel();
-        int c = spec.inputChannels();
+        Node.Whiten stem = stem(network);
+        int k = stem.layer().kernel();
+        int c = stem.inChannels();
         try (NoGradGuard noGrad = new NoGradGuard(); Temporaries temporaries = new Temporaries()) {
             Tensor patches = images.to(ScalarType.Float)
                     .unfold(2, k, 1).unfold(3, k, 1)       // N, C, H', W', k, k
@@ -44,7 +50,17 @@ public final class Whitening {
             Tensor scaled = vectors.t().reshape(-1, c, k, k)
                     .div(values.add(scalar(eps)).sqrt().reshape(-1, 1, 1, 1));
             Tensor filters = torch.cat(new TensorVector(scaled, scaled.neg()), 0).to(ScalarType.Float);
-            network.tensor(ArchitectureSpec.WHITEN_WEIGHT).copy_(filters);
+            network.tensor(stem.weight()).copy_(filters);
         }
+    }
+
+    /** The network's whitening stem: its first layer, when it has one. */
+    private static Node.Whiten stem(Network network) {
+        List<Node> nodes = network.nodes();
+        if (nodes.isEmpty() || !(nodes.get(0) instanceof Node.Whiten)) {
+            throw new IllegalArgumentException("the " + network.spec().name() + " network has no whitening stem to"
+                    + " fit");
+        }
+        return (Node.Whiten) nodes.get(0);
     }
 }

@@ -4,10 +4,12 @@ import dev.lightspeed.models.run.RunFolder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.lightspeed.data.Dataset;
+import dev.lightspeed.models.AirbenchLayout;
 import dev.lightspeed.models.ArchitectureSpec;
 import dev.lightspeed.models.Checkpoint;
 import dev.lightspeed.models.Presets;
 import dev.lightspeed.models.Recipe;
+import dev.lightspeed.models.layers.Layer;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch.MemoryFormat;
@@ -70,15 +72,13 @@ class CheckpointV1Fixture {
         Threads.configure(0);
         ComputeDevice fp32 = ComputeDevice.resolve("cpu", "fp32");
         Recipe preset = Presets.named("airbench94");
+        // The first format's recipe: one epoch of batches of 100, the stem fitted to 200 images, its bias trained for
+        // the one epoch, the other fields the preset's.
         ArchitectureSpec base = preset.architecture();
-        ArchitectureSpec narrow = new ArchitectureSpec(base.name(), base.inputChannels(), base.imageSize(),
-                base.numClasses(), base.whiteningKernel(), List.of(8, 16, 16), base.finalPool(), base.logitDivisor(),
-                base.batchNormEps(), base.batchNormMomentum());
-        Recipe recipe = new Recipe(preset.preset(), narrow, 1, 100, preset.lrScale(), preset.labelSmoothing(),
-                preset.filterLr(), preset.muonMomentum(), preset.newtonSchulzSteps(), preset.biasLr(),
-                preset.headLr(), preset.sgdMomentum(), preset.weightDecay(), 1, 200, preset.whiteningEps(),
-                preset.translate(), preset.alternatingFlip(), preset.ttaLevel(), preset.emaDecay(),
-                preset.emaStartStep(), preset.emaEvery());
+        Layer.Whitening stem = base.whitening().orElseThrow();
+        ArchitectureSpec narrow = base.withLayers(AirbenchLayout.layers(new Layer.Whitening(stem.name(), stem.kernel(),
+                stem.eps(), 200, 1), List.of(8, 16, 16), 256, 1e-12, 0.4));
+        Recipe recipe = preset.withArchitecture(narrow).with("epochs", "1").with("batch-size", "100");
         Dataset data = SyntheticData.dataset(SyntheticData.randomSplit(400, 3), SyntheticData.randomSplit(100, 4));
         RunResult run = Training.of(recipe, data).withSeed(5).withDevice(fp32).withEvalBatch(50)
                 .start(RunFolder.create(dir));

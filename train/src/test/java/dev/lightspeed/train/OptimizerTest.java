@@ -1,5 +1,6 @@
 package dev.lightspeed.train;
 
+import dev.lightspeed.models.LrKnot;
 import dev.lightspeed.models.TensorData;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
@@ -114,5 +115,37 @@ class OptimizerTest {
         assertEquals(0.24 / 200, LrSchedule.linearDecay(0.24, 199, 200), 1e-12);
         assertEquals(0, LrSchedule.linearDecay(0.24, 200, 200));
         assertEquals(0, LrSchedule.linearDecay(0.24, 5, 0));
+    }
+
+    @Test
+    void theDefaultKnotsAreTheLinearDecayBitForBit() {
+        List<LrKnot> linear = List.of(new LrKnot(0, 1), new LrKnot(1, 0));
+        for (int total : new int[] {1, 7, 200, 3 * 97}) {
+            for (int step = 0; step <= total + 2; step++) {
+                for (double peak : new double[] {0.24, 0.053 * 0.5, 0.67}) {
+                    assertEquals(Double.doubleToLongBits(LrSchedule.linearDecay(peak, step, total)),
+                            Double.doubleToLongBits(LrSchedule.at(linear, peak, step, total)),
+                            "peak " + peak + ", step " + step + " of " + total);
+                }
+            }
+        }
+    }
+
+    @Test
+    void aWarmUpScheduleIsPiecewiseLinearBetweenItsKnots() {
+        // Up from 0 to the peak over the first fifth, down to 0.2 of it at 60 %, then to 0 at the end.
+        List<LrKnot> knots = List.of(new LrKnot(0, 0), new LrKnot(0.2, 1), new LrKnot(0.6, 0.2), new LrKnot(1, 0));
+        double peak = 0.4;
+        int total = 100;
+        double[][] expected = {{0, 0}, {5, 0.1}, {10, 0.2}, {20, 0.4}, {30, 0.32}, {50, 0.16}, {60, 0.08},
+            {80, 0.04}, {99, 0.002}, {100, 0}, {130, 0}};
+        for (double[] e : expected) {
+            assertEquals(e[1], LrSchedule.at(knots, peak, (int) e[0], total), 1e-12, "step " + (int) e[0]);
+        }
+        assertEquals(0.0, LrSchedule.at(knots, peak, 0, total), "a warm-up's first step has lr 0 exactly");
+        // A schedule that ends above zero keeps its last value past the end.
+        List<LrKnot> flat = List.of(new LrKnot(0, 1), new LrKnot(1, 0.5));
+        assertEquals(0.5 * peak, LrSchedule.at(flat, peak, 150, total));
+        assertEquals(0.75 * peak, LrSchedule.at(flat, peak, 50, total), 1e-12);
     }
 }

@@ -28,6 +28,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -181,6 +182,28 @@ class TrainingTest {
     }
 
     @Test
+    void aResnet9RunTrainsWithoutAStemAndReportsItsMeanLossPerImage(@TempDir Path dir) throws Exception {
+        Threads.configure(0);
+        // Narrow and short: SGD filters, a mean loss, random flips, cutout, a warm-up; no whitening stem to fit.
+        Recipe recipe = Presets.named("resnet9").with("width-scale", "0.125").with("epochs", "2")
+                .with("batch-size", "100");
+        RunResult run = train(recipe, tinyData(), 4, FP32, dir.resolve("resnet9"));
+        assertEquals(RunStatus.FINISHED, run.summary().status());
+        assertEquals(2, run.epochs().size());
+        // The epoch's loss is per image whatever the reduction: about ln 10 on random labels, not a hundredth of it.
+        for (var epoch : run.epochs()) {
+            double loss = epoch.training().loss();
+            assertTrue(loss > 1 && loss < 5, "training loss per image " + loss);
+        }
+        Checkpoint checkpoint = Checkpoint.load(run.checkpoint());
+        assertTrue(checkpoint.architecture().whitening().isEmpty());
+        Network reloaded = Network.fromValues(checkpoint.architecture(), FP32, checkpoint.tensors());
+        DeviceImages test = DeviceImages.upload(tinyData().test(), checkpoint.normalization(), FP32);
+        assertEquals(run.summary().ttaTestAcc(), Evaluation.evaluate(reloaded, test, recipe.ttaLevel(), 50)
+                .accuracy());
+    }
+
+    @Test
     // The guards act by their scope alone (libtorch's RAII), so the try body never names them.
     @SuppressWarnings("try")
     void theNetworkIsFittedToTheDatasetsImagesAndClasses() {
@@ -197,15 +220,18 @@ class TrainingTest {
         Recipe hundred = Training.fit(recipe, new Dataset(moreClasses, SyntheticData.randomSplit(400, 3),
                 SyntheticData.randomSplit(100, 4)));
         assertEquals(100, hundred.architecture().numClasses());
-        assertEquals(recipe.architecture().finalPool(), hundred.architecture().finalPool());
+        assertEquals(recipe.architecture().layers(), hundred.architecture().layers());
+        assertArrayEquals(new long[] {100, 256}, hundred.architecture().tensorShapes().get("head.weight"));
 
-        // 64 px gray: 63 after the 2×2 whitening conv, then 31, 15 and 7 after the three groups' pools.
+        // 64 px gray: 63 after the 2×2 whitening conv, then 31, 15 and 7 after the three groups' pools, which the
+        // global max pool takes whole: the head sees one vector of 256 per image, as on 32 px.
         Dataset gray64 = grayDataset(64);
         Recipe fitted = Training.fit(recipe, gray64);
         assertEquals(1, fitted.architecture().inputChannels());
         assertEquals(64, fitted.architecture().imageSize());
-        assertEquals(7, fitted.architecture().finalPool());
-        assertEquals(1, fitted.architecture().headInputSize());
+        assertEquals(recipe.architecture().layers(), fitted.architecture().layers());
+        assertArrayEquals(new long[] {8, 1, 2, 2}, fitted.architecture().tensorShapes().get("whiten.weight"));
+        assertArrayEquals(new long[] {10, 256}, fitted.architecture().tensorShapes().get("head.weight"));
         Network network = Network.initialize(fitted.architecture(), FP32, 0);
         DeviceImages images = DeviceImages.upload(gray64.test(), gray64.info().normalization(), FP32);
         try (NoGradGuard noGrad = new NoGradGuard()) {
@@ -214,7 +240,9 @@ class TrainingTest {
         }
 
         String small = assertThrows(InputError.class, () -> Training.fit(recipe, grayDataset(8))).getMessage();
-        assertTrue(small.contains("too small") && small.contains("at least 9 pixels"), small);
+        // 8 px: 7 after the whitening conv, then 3 and 1, which the third group's pool cannot halve.
+        assertTrue(small.contains("1×8×8 images do not fit") && small.contains("groups.2")
+                && small.contains("use larger images"), small);
         String batch = assertThrows(InputError.class,
                 () -> Training.fit(recipe.with("batch-size", "500"), tinyData())).getMessage();
         assertTrue(batch.contains("larger than the training set (400 images)"), batch);

@@ -1,13 +1,13 @@
 package dev.lightspeed.train;
 
 import dev.lightspeed.data.Dataset;
+import dev.lightspeed.models.AirbenchLayout;
 import dev.lightspeed.models.ArchitectureSpec;
 import dev.lightspeed.models.Checkpoint;
 import dev.lightspeed.models.Presets;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lightspeed.models.Recipe;
-import dev.lightspeed.models.RecipeJson;
 import dev.lightspeed.models.TensorData;
+import dev.lightspeed.models.layers.Layer;
 import dev.lightspeed.models.run.RunFolder;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.junit.jupiter.api.Test;
@@ -28,8 +28,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class WeightAverageTest {
 
     private static final ComputeDevice FP32 = ComputeDevice.resolve("cpu", "fp32");
-    private static final ArchitectureSpec SMALL = new ArchitectureSpec("airbench94", 3, 32, 10, 2, List.of(4, 8, 8), 3,
+    private static final ArchitectureSpec SMALL = AirbenchLayout.spec("airbench94", 3, 32, 10, 2, List.of(4, 8, 8),
             256.0, 1e-12, 0.4);
+    private static final String HEAD_WEIGHT = "head.weight";
+    private static final String WHITEN_BIAS = "whiten.bias";
 
     /** A network whose every value is {@code value}. */
     private static Network constant(float value) {
@@ -71,14 +73,14 @@ class WeightAverageTest {
         // Values other than those the average was built from: the start step must copy, not keep the build's.
         setAll(network, 5f);
         average.update(network, 2);
-        assertEquals(5f, first(average, ArchitectureSpec.HEAD_WEIGHT));
+        assertEquals(5f, first(average, HEAD_WEIGHT));
         setAll(network, 3f);
         average.update(network, 3);
         // 0.9·5 + 0.1·3
-        assertEquals(4.8f, first(average, ArchitectureSpec.HEAD_WEIGHT), 1e-6);
+        assertEquals(4.8f, first(average, HEAD_WEIGHT), 1e-6);
         setAll(network, -1f);
         average.update(network, 4);
-        assertEquals(0.9f * 4.8f + 0.1f * -1f, first(average, ArchitectureSpec.normMean(1, 2)), 1e-5);
+        assertEquals(0.9f * 4.8f + 0.1f * -1f, first(average, "groups.1.norm2.running_mean"), 1e-5);
     }
 
     @Test
@@ -89,10 +91,10 @@ class WeightAverageTest {
         average.update(network, 0);
         setAll(network, 10f);
         average.update(network, 1);
-        assertEquals(4f, first(average, ArchitectureSpec.WHITEN_BIAS), "step 1 is between updates");
+        assertEquals(4f, first(average, WHITEN_BIAS), "step 1 is between updates");
         average.update(network, 2);
         // 0.9²·4 + (1 − 0.9²)·10
-        assertEquals(0.81f * 4f + (1 - 0.81f) * 10f, first(average, ArchitectureSpec.WHITEN_BIAS), 1e-5);
+        assertEquals(0.81f * 4f + (1 - 0.81f) * 10f, first(average, WHITEN_BIAS), 1e-5);
     }
 
     @Test
@@ -100,10 +102,10 @@ class WeightAverageTest {
         Threads.configure(0);
         Dataset data = SyntheticData.dataset(SyntheticData.randomSplit(400, 3), SyntheticData.randomSplit(100, 4));
         // A narrow network: what is checked here does not depend on its width.
-        ObjectNode tree = RecipeJson.tree(Presets.named(Presets.DEFAULT).with("epochs", "2").with("batch-size", "100")
-                .with("whitening-samples", "200").with("whiten-bias-epochs", "1"));
-        ((ObjectNode) tree.get("architecture")).putArray("block-widths").add(8).add(16).add(16);
-        Recipe plain = RecipeJson.recipe(tree, "narrow test recipe");
+        Recipe preset = Presets.named(Presets.DEFAULT);
+        Recipe plain = preset.withArchitecture(preset.architecture().withLayers(AirbenchLayout.layers(
+                new Layer.Whitening("whiten", 2, null, 200, 1), List.of(8, 16, 16), 256, 1e-12, 0.4)))
+                .with("epochs", "2").with("batch-size", "100");
         Recipe averaged = plain.with("ema-decay", "0.8").with("ema-start-step", "2");
         RunResult without = Training.of(plain, data).withSeed(3).withDevice(FP32).withEvalBatch(50)
                 .start(RunFolder.create(dir.resolve("plain")));
@@ -116,7 +118,7 @@ class WeightAverageTest {
         assertEquals(without.epochs().get(1).training().loss(), with.epochs().get(1).training().loss());
         assertFalse(live.hasAverage());
         assertTrue(both.hasAverage());
-        assertNotEquals(both.tensors().get(ArchitectureSpec.HEAD_WEIGHT), both.emaTensors().get(ArchitectureSpec.HEAD_WEIGHT));
+        assertNotEquals(both.tensors().get(HEAD_WEIGHT), both.emaTensors().get(HEAD_WEIGHT));
 
         assertNull(without.epochs().get(1).test().emaAccuracy());
         assertNotNull(with.epochs().get(0).test().emaAccuracy(), "the average started at step 2, inside epoch 1");

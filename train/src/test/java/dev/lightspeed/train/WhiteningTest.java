@@ -2,6 +2,7 @@ package dev.lightspeed.train;
 
 import dev.lightspeed.models.ArchitectureSpec;
 import dev.lightspeed.models.TensorData;
+import dev.lightspeed.models.layers.TensorSpec;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptional;
@@ -29,8 +30,8 @@ class WhiteningTest {
         Whitening.fit(network, images, eps);
 
         try (NoGradGuard g = new NoGradGuard()) {
-            Tensor weight = network.tensor(ArchitectureSpec.WHITEN_WEIGHT);
-            int half = spec.whiteningWidth() / 2;
+            Tensor weight = network.tensor(network.names(TensorSpec.Role.WHITENING_FILTER).get(0));
+            int half = spec.whitening().orElseThrow().width(spec.inputChannels()) / 2;
             assertEquals(0, weight.narrow(0, 0, half).add(weight.narrow(0, half, half)).abs().max().item_double(), 1e-6,
                     "second half of the filters must be the negation of the first");
 
