@@ -2,6 +2,7 @@ package dev.lightspeed.cli;
 
 import dev.lightspeed.data.Dataset;
 import dev.lightspeed.data.Holdout;
+import dev.lightspeed.models.InputError;
 import dev.lightspeed.models.RunInterrupted;
 import dev.lightspeed.models.run.ResumeState;
 import dev.lightspeed.models.run.RunFolder;
@@ -29,8 +30,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code lightspeed sweep}: trains every point of a hyperparameter grid, each a given number of times, into one
- * folder of ordinary run folders, holding training images out so that settings are chosen on held-out data.
+ * {@code lightspeed sweep}: trains every point of a hyperparameter grid (or of an ablation study: the base recipe,
+ * then the base recipe with each one trick removed), each a given number of times, into one folder of ordinary run
+ * folders, holding training images out so that settings are chosen on held-out data.
  */
 final class SweepCommand implements Command {
 
@@ -50,13 +52,14 @@ final class SweepCommand implements Command {
 
     @Override
     public String summary() {
-        return "train a grid of hyperparameters × repeats into one folder (resumable, shardable over job arrays)";
+        return "train a grid of hyperparameters, or ablations of the recipe, × repeats into one folder (resumable,"
+                + " shardable over job arrays)";
     }
 
     @Override
     public String usage() {
-        return "--grid NAME=VALUES [--grid ...] [--repeats N] [--seed N] [--set NAME=VALUE] [--preset P | --recipe FILE]"
-                + " [--holdout N] [--out DIR] [--shard K/N] [options]";
+        return "(--grid NAME=VALUES [--grid ...] | --ablate NAME=VALUE [--ablate ...]) [--repeats N] [--seed N]"
+                + " [--set NAME=VALUE] [--preset P | --recipe FILE] [--holdout N] [--out DIR] [--shard K/N] [options]";
     }
 
     @Override
@@ -72,6 +75,11 @@ final class SweepCommand implements Command {
         o.addOption(Option.builder().longOpt("grid").hasArg().argName("NAME=VALUES")
                 .desc("an axis of the grid (repeatable): a list (batch-size=500,1000,2000) or a range, geometric"
                         + " (lr-scale=0.25:4:x2) or arithmetic (epochs=2:8:+2); any --set name can be an axis").get());
+        o.addOption(Option.builder().longOpt("ablate").hasArg().argName("NAME=VALUE")
+                .desc("one trick removed (repeatable, not with --grid): the study's one axis, ablation, runs the base"
+                        + " recipe (ablation=none) and then the base recipe with each NAME=VALUE applied alone, in the"
+                        + " order given (e.g. --ablate whitening=off --ablate label-smoothing=0 --ablate flip=random);"
+                        + " any --set name; a value that leaves the recipe unchanged is refused").get());
         o.addOption(Option.builder().longOpt("repeats").hasArg().argName("N")
                 .desc("runs per point, with seeds seed, seed+1, ... (default 1)").get());
         o.addOption(Option.builder().longOpt("seed").hasArg().argName("N")
@@ -100,6 +108,13 @@ final class SweepCommand implements Command {
         List<Axis> axes = new ArrayList<>();
         for (String grid : line.getOptionValues("grid") == null ? new String[0] : line.getOptionValues("grid")) {
             axes.add(Axis.parse(grid));
+        }
+        if (line.hasOption("ablate")) {
+            if (line.hasOption("grid")) {
+                throw new InputError("--ablate cannot be combined with --grid: an ablation study compares single"
+                        + " changes against the full recipe; sweep the grid separately");
+            }
+            axes.add(Axis.ablation(List.of(line.getOptionValues("ablate"))));
         }
         long seed = Arguments.longValue(line, "seed", 0);
         int holdout = Arguments.intValue(line, "holdout", DEFAULT_HOLDOUT, 0);

@@ -33,7 +33,7 @@ class SweepCommandTest {
         Path data = ColourFolder.write(dir.resolve("colours"), 30, 5);
         Path recipe = Files.writeString(dir.resolve("narrow.json"), "{\"base\": \"airbench-folder64\","
                 + " \"epochs\": 1, \"batch-size\": 30, \"whitening-samples\": 60, \"translate\": 2,"
-                + " \"architecture\": {\"block-widths\": [8, 16, 16]}}");
+                + " \"block-widths\": [8, 16, 16]}");
         Path out = dir.resolve("sweep");
         Outcome swept = CommandLineRun.run(List.of(new SweepCommand(Map.of()), new ReportCommand()), "sweep",
                 "--data", data.toString(), "--image-size", "16", "--cache-dir", dir.resolve("cache").toString(),
@@ -72,6 +72,92 @@ class SweepCommandTest {
                 "--out", o), "JOB_COMPLETION_INDEX=3");
         assertUsageError(run(none, "sweep", "--repeats", "0", "--out", o), "--repeats");
         assertFalse(Files.exists(out), "nothing may be written for bad input");
+    }
+
+    @Test
+    void badAblationsAreRefusedInOneLineBeforeAnythingIsWritten(@TempDir Path dir) {
+        Path out = dir.resolve("sweep");
+        String o = out.toString();
+        Map<String, String> none = Map.of();
+        assertUsageError(run(none, "sweep", "--ablate", "whitening", "--out", o), "--ablate expects NAME=VALUE");
+        assertUsageError(run(none, "sweep", "--ablate", "momentum=0", "--out", o),
+                "--ablate momentum: unknown hyperparameter");
+        assertUsageError(run(none, "sweep", "--ablate", "whitening=", "--out", o), "--ablate whitening= has no value");
+        assertUsageError(run(none, "sweep", "--ablate", "whitening=maybe", "--out", o),
+                "--ablate whitening=maybe: whitening must be one of on, off");
+        assertUsageError(run(none, "sweep", "--ablate", "tta-level=0", "--ablate", "flip=alternating", "--out", o),
+                "--ablate flip=alternating leaves the base recipe unchanged, so it removes nothing");
+        assertUsageError(run(none, "sweep", "--set", "flip=none", "--ablate", "flip=none", "--out", o),
+                "removes nothing");
+        assertUsageError(run(none, "sweep", "--ablate", "whitening=off", "--ablate", "whitening=off", "--out", o),
+                "--ablate whitening=off is given twice");
+        assertUsageError(run(none, "sweep", "--ablate", "whitening=off", "--grid", "epochs=1,2", "--out", o),
+                "--ablate cannot be combined with --grid");
+        assertFalse(Files.exists(out), "nothing may be written for bad input");
+    }
+
+    @Test
+    void helpListsAblate() {
+        Outcome outcome = run(Map.of(), "sweep", "--help");
+        assertEquals(Main.OK, outcome.status(), outcome.err());
+        assertTrue(outcome.out().contains("--ablate <NAME=VALUE>"), outcome.out());
+    }
+
+    /** A recipe small enough to train on {@link ColourFolder} images in seconds (as the diverging test's). */
+    private static Path narrowRecipe(Path dir) throws Exception {
+        return Files.writeString(dir.resolve("narrow.json"), "{\"base\": \"airbench-folder64\","
+                + " \"epochs\": 1, \"batch-size\": 30, \"whitening-samples\": 60, \"translate\": 2,"
+                + " \"block-widths\": [8, 16, 16]}");
+    }
+
+    @Test
+    void anAblationStudyPlansTheFullRecipeThenEachAblationOnTheSameSeeds(@TempDir Path dir) throws Exception {
+        Path data = ColourFolder.write(dir.resolve("colours"), 30, 5);
+        Path out = dir.resolve("sweep");
+        String[] sweep = {"sweep", "--data", data.toString(), "--image-size", "16", "--cache-dir",
+                dir.resolve("cache").toString(), "--recipe", narrowRecipe(dir).toString(), "--ablate", "whitening=off",
+                "--ablate", "label-smoothing=0", "--repeats", "2", "--seed", "5", "--holdout", "15", "--out",
+                out.toString(), "--dry-run"};
+        Outcome planned = run(Map.of(), sweep);
+        assertEquals(List.of("ablation=none/seed-5", "ablation=none/seed-6", "ablation=whitening-off/seed-5",
+                "ablation=whitening-off/seed-6", "ablation=label-smoothing-0/seed-5",
+                "ablation=label-smoothing-0/seed-6"), listedRuns(planned));
+        assertTrue(planned.out().contains("6 runs (3 points × 2 repeats)"), planned.out());
+        String[] shard = java.util.stream.Stream.concat(java.util.Arrays.stream(sweep),
+                java.util.stream.Stream.of("--shard", "1/2")).toArray(String[]::new);
+        assertEquals(List.of("ablation=none/seed-6", "ablation=whitening-off/seed-6",
+                "ablation=label-smoothing-0/seed-6"), listedRuns(run(Map.of(), shard)));
+        assertFalse(Files.exists(out), "a dry run writes nothing");
+    }
+
+    @Test
+    void anAblationStudyTrainsContinuesAndIsReportedAsChangesAgainstTheFullRecipe(@TempDir Path dir)
+            throws Exception {
+        Path data = ColourFolder.write(dir.resolve("colours"), 30, 5);
+        Path out = dir.resolve("sweep");
+        String[] sweep = {"sweep", "--data", data.toString(), "--image-size", "16", "--cache-dir",
+                dir.resolve("cache").toString(), "--recipe", narrowRecipe(dir).toString(), "--ablate", "whitening=off",
+                "--holdout", "15", "--out", out.toString()};
+        Outcome swept = CommandLineRun.run(List.of(new SweepCommand(Map.of())), sweep);
+        assertEquals(Main.OK, swept.status(), swept.err());
+        assertTrue(swept.out().contains("2 trained, 0 continued, 0 finished before"), swept.out());
+        assertTrue(Files.isRegularFile(out.resolve("ablation=none/seed-0/summary.json")));
+        assertTrue(Files.isRegularFile(out.resolve("ablation=whitening-off/seed-0/summary.json")));
+
+        Outcome again = CommandLineRun.run(List.of(new SweepCommand(Map.of())), sweep);
+        assertEquals(Main.OK, again.status(), again.err());
+        assertTrue(again.out().contains("0 trained, 0 continued, 2 finished before"), again.out());
+        String[] other = sweep.clone();
+        other[java.util.Arrays.asList(other).indexOf("whitening=off")] = "label-smoothing=0";
+        assertUsageError(CommandLineRun.run(List.of(new SweepCommand(Map.of())), other), "holds another sweep");
+
+        Outcome reported = CommandLineRun.run(List.of(new ReportCommand()), "report", out.toString());
+        assertEquals(Main.OK, reported.status(), reported.err());
+        assertTrue(Files.isRegularFile(out.resolve("ablation.png")));
+        String report = Files.readString(out.resolve("report.md"));
+        assertTrue(report.contains("## Ablations"), report);
+        assertTrue(report.contains("| none (full recipe) | 1 |"), report);
+        assertTrue(report.lines().anyMatch(l -> l.startsWith("| whitening=off | ")), report);
     }
 
     @Test

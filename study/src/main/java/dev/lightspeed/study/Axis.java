@@ -16,8 +16,17 @@ import java.util.Set;
  * One hyperparameter of a sweep and the values it takes, in order, as text (the form {@link Recipe#with} takes).
  * Written {@code name=v1,v2,...} or as a range {@code name=FROM:TO:xFACTOR} (geometric) or {@code name=FROM:TO:+STEP}
  * (arithmetic), both including TO when a step lands on it.
+ *
+ * <p>An ablation study is one axis too ({@link #ablation}): its name is {@value #ABLATION}, its first value
+ * {@value #FULL_RECIPE} (the base recipe unchanged) and each other value one assignment {@code name=value} that
+ * removes a trick from the base recipe, applied alone.
  */
 public record Axis(String name, List<String> values) {
+
+    /** The name of an ablation study's axis; no hyperparameter has it, so a grid axis cannot take it. */
+    public static final String ABLATION = "ablation";
+    /** The ablation axis's first value: the base recipe with nothing removed. */
+    public static final String FULL_RECIPE = "none";
 
     /** Ranges longer than this are a typo far more often than a study. */
     static final int MAX_RANGE_VALUES = 1000;
@@ -53,6 +62,62 @@ public record Axis(String name, List<String> values) {
             }
         }
         return new Axis(name, values);
+    }
+
+    /**
+     * The axis of an ablation study: {@value #FULL_RECIPE} first, then each {@code name=value} assignment (or
+     * several joined by {@code +}, see {@link #assignments}) in the order given, each a hyperparameter the recipe can override ({@link Recipe#with}). Whether a value suits the
+     * recipe, and whether it changes it at all, is checked when the sweep is planned ({@link SweepSpec#plan}).
+     */
+    public static Axis ablation(List<String> assignments) {
+        if (assignments.isEmpty()) {
+            throw InputError.in("ablate", "ablate needs at least one NAME=VALUE (e.g. whitening=off)");
+        }
+        List<String> values = new ArrayList<>(List.of(FULL_RECIPE));
+        for (String assignment : assignments) {
+            List<String> parts = new ArrayList<>();
+            for (String[] pair : assignments(assignment)) {
+                String name = pair[0];
+                if (!Recipe.overridableNames().contains(name)) {
+                    throw InputError.in("ablate", "ablate " + name + ": unknown hyperparameter; known: "
+                            + String.join(", ", Recipe.overridableNames()));
+                }
+                if (pair[1].isEmpty()) {
+                    throw InputError.in("ablate", "ablate " + name + "= has no value; give the value without the"
+                            + " trick (" + name + "=VALUE)");
+                }
+                parts.add(name + "=" + pair[1]);
+            }
+            String ablation = String.join("+", parts);
+            if (values.contains(ablation)) {
+                throw InputError.in("ablate", "ablate " + ablation + " is given twice; give each ablation once");
+            }
+            values.add(ablation);
+        }
+        return new Axis(ABLATION, values);
+    }
+
+    /**
+     * The assignments of one ablation, {@code name=value} or several joined by {@code +} (one trick may need two
+     * fields: {@code filter-optimizer=sgd+filter-lr=0.0015}), as name and value pairs. A {@code +} starts a new
+     * assignment only where a name and {@code =} follow it, so values such as {@code 1e+3} stay whole.
+     */
+    static List<String[]> assignments(String ablation) {
+        List<String[]> pairs = new ArrayList<>();
+        for (String part : ablation.split("\\+(?=\\s*[a-z][a-z0-9-]*\\s*=)")) {
+            int eq = part.indexOf('=');
+            if (eq <= 0) {
+                throw InputError.in("ablate", "ablate expects NAME=VALUE (e.g. whitening=off or label-smoothing=0),"
+                        + " got '" + ablation + "'");
+            }
+            pairs.add(new String[] {part.substring(0, eq).trim(), part.substring(eq + 1).trim()});
+        }
+        return pairs;
+    }
+
+    /** True for the axis of an ablation study ({@link #ablation}). */
+    public boolean ablates() {
+        return ABLATION.equals(name);
     }
 
     private static List<String> list(String name, String spec) {

@@ -14,9 +14,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -27,11 +29,16 @@ import java.util.TreeSet;
  * the same seeds at every point so that points are compared on equal draws), and how many training images are
  * held out for validation. Stored as {@code sweep.json} in the sweep folder, with the planned runs, so that
  * rerunning the command continues the sweep and another spec cannot be mixed into it.
+ *
+ * <p>An ablation study is a sweep whose only axis is {@link Axis#ablation}: its first point is the base recipe, each
+ * other point the base recipe with one assignment applied.
  */
 public record SweepSpec(Recipe base, List<Axis> axes, int repeats, long seed, int holdout) {
 
     public static final String FILE = "sweep.json";
     public static final String FORMAT = "lightspeed-sweep-v1";
+    /** An ablation's folder name is cut to this many characters (file systems allow 255 bytes). */
+    private static final int MAX_FOLDER_NAME = 120;
 
     public SweepSpec {
         axes = List.copyOf(axes);
@@ -40,6 +47,10 @@ public record SweepSpec(Recipe base, List<Axis> axes, int repeats, long seed, in
             if (!names.add(axis.name())) {
                 throw InputError.in("grid", "grid " + axis.name() + " is given twice; put all its values in one axis");
             }
+        }
+        if (axes.size() > 1 && axes.stream().anyMatch(Axis::ablates)) {
+            throw InputError.in("ablate", "ablate cannot be combined with grid axes: an ablation study compares"
+                    + " single changes against the full recipe; sweep the grid separately");
         }
         if (repeats < 1) {
             throw InputError.in("repeats", "repeats must be at least 1, got " + repeats);
@@ -87,9 +98,15 @@ public record SweepSpec(Recipe base, List<Axis> axes, int repeats, long seed, in
             points = next;
         }
         List<PlannedRun> runs = new ArrayList<>();
+        Map<Recipe, String> ablations = new HashMap<>();
+        Map<String, String> ablationFolders = new HashMap<>();
         for (Map<String, String> point : points) {
             Recipe recipe = base;
             for (Map.Entry<String, String> e : point.entrySet()) {
+                if (e.getKey().equals(Axis.ABLATION)) {
+                    recipe = ablated(e.getValue());
+                    continue;
+                }
                 try {
                     recipe = recipe.with(e.getKey(), e.getValue());
                 } catch (InputError error) {
@@ -97,6 +114,20 @@ public record SweepSpec(Recipe base, List<Axis> axes, int repeats, long seed, in
                 }
             }
             String pointFolder = folderName(point);
+            String ablation = point.get(Axis.ABLATION);
+            if (ablation != null) {
+                String sameRecipe = ablations.putIfAbsent(recipe, ablation);
+                if (sameRecipe != null) {
+                    throw InputError.in("ablate", "ablate " + ablation + " makes the same recipe as " + sameRecipe
+                            + "; give each ablation once");
+                }
+                // Case-insensitive, as the file systems of macOS and Windows compare names.
+                String sameFolder = ablationFolders.putIfAbsent(pointFolder.toLowerCase(Locale.ROOT), ablation);
+                if (sameFolder != null) {
+                    throw InputError.in("ablate", "ablate " + ablation + " and " + sameFolder + " would share the"
+                            + " run folder " + pointFolder + "; give values that differ in letters or digits");
+                }
+            }
             for (int r = 0; r < repeats; r++) {
                 long runSeed = seed + r;
                 runs.add(new PlannedRun(runs.size(), point, runSeed, pointFolder + "/seed-" + runSeed, recipe));
@@ -105,10 +136,44 @@ public record SweepSpec(Recipe base, List<Axis> axes, int repeats, long seed, in
         return runs;
     }
 
-    /** {@code name=value} pairs joined by {@code _}, characters unsafe in file names replaced. */
+    /**
+     * The recipe of the ablation {@code ablation} (an {@link Axis#ablation} value): the base recipe, unchanged for
+     * {@link Axis#FULL_RECIPE}; refused where the assignment does not change it, since the point would then compare
+     * the full recipe with itself.
+     */
+    private Recipe ablated(String ablation) {
+        if (ablation.equals(Axis.FULL_RECIPE)) {
+            return base;
+        }
+        Recipe recipe = base;
+        try {
+            for (String[] assignment : Axis.assignments(ablation)) {
+                recipe = recipe.with(assignment[0], assignment[1]);
+            }
+        } catch (InputError error) {
+            throw InputError.in("ablate", "ablate " + ablation + ": " + error.getMessage());
+        }
+        if (recipe.equals(base)) {
+            throw InputError.in("ablate", "ablate " + ablation + " leaves the base recipe unchanged, so it removes"
+                    + " nothing; give a value the base recipe does not already have");
+        }
+        return recipe;
+    }
+
+    /**
+     * {@code name=value} pairs joined by {@code _}, characters unsafe in file names replaced; an ablation's point is
+     * {@code ablation=} and its assignment with each run of other characters made one {@code -}
+     * ({@code ablation=whitening-off}).
+     */
     static String folderName(Map<String, String> point) {
         if (point.isEmpty()) {
             return "base";
+        }
+        String ablation = point.get(Axis.ABLATION);
+        if (ablation != null) {
+            String readable = ablation.replaceAll("[^A-Za-z0-9.+-]+", "-").replaceAll("-$", "");
+            return Axis.ABLATION + "=" + (readable.length() > MAX_FOLDER_NAME
+                    ? readable.substring(0, MAX_FOLDER_NAME) : readable);
         }
         List<String> parts = new ArrayList<>();
         point.forEach((name, value) -> parts.add(name + "=" + value.replaceAll("[^A-Za-z0-9.+-]", "-")));
@@ -188,9 +253,11 @@ public record SweepSpec(Recipe base, List<Axis> axes, int repeats, long seed, in
                 }
             }
         }
+        // Planned before the folder is made, so that a point the recipe refuses leaves nothing behind.
+        byte[] json = toJson();
         try {
             Files.createDirectories(folder);
-            AtomicFiles.write(file, toJson());
+            AtomicFiles.write(file, json);
         } catch (IOException | SecurityException e) {
             throw new InputError("cannot write to sweep folder " + folder + " (" + Failures.oneLine(e)
                     + "); choose a writable folder");

@@ -33,6 +33,9 @@ final class MarkdownReport {
             md.append("![").append(figure.caption()).append("](").append(figure.file()).append(")\n\n*")
                     .append(figure.caption()).append("*\n\n");
         }
+        if (Ablation.applies(study)) {
+            md.append("## Ablations\n\n").append(Ablation.table(study)).append('\n');
+        }
         md.append("## Summary\n\n").append(table(study)).append('\n');
         md.append(Tables.RESULTS).append(" has one row per ended run (finished or diverged), ").append(Tables.SUMMARY)
                 .append(" one row per point (mean and sample std); their accuracies are fractions, as the runs "
@@ -125,7 +128,7 @@ final class MarkdownReport {
         return String.format(Locale.ROOT, "%.1f", value);
     }
 
-    private static String row(List<String> cells) {
+    static String row(List<String> cells) {
         return "| " + cells.stream().map(c -> c.replace("|", "\\|")).collect(Collectors.joining(" | ")) + " |\n";
     }
 }

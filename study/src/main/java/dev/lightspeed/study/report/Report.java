@@ -95,7 +95,12 @@ public final class Report {
             return figures;
         }
         boolean anyFinished = !study.finishedRuns().isEmpty();
-        if (study.axes().size() == 1 && anyFinished) {
+        if (Ablation.applies(study) && anyFinished) {
+            // Its values are assignments, not a scale: bars of the change against the full recipe, not a line.
+            figures.put(new MarkdownReport.Figure(Ablation.FILE, "Change in mean " + accuracy + " when each"
+                    + " ablation is applied alone to the full recipe (ablation none), in percentage points, sorted by"
+                    + " change; error bars: ± one sample std of the per-seed difference."), Ablation.chart(study));
+        } else if (study.axes().size() == 1 && anyFinished) {
             Axis axis = study.axes().get(0);
             figures.put(new MarkdownReport.Figure(AxisFigure.fileName(axis), "Mean " + accuracy + " against "
                     + axis.name() + "; error bars: ± one sample std over the repeats."), AxisFigure.chart(study));

@@ -42,10 +42,16 @@ final class RunFixtures {
     private RunFixtures() {
     }
 
+    /** The recipe at {@code point}; an ablation's point ({@code ablation} → {@code whitening=off}) applies it. */
     static Recipe recipe(Map<String, String> point) {
         Recipe recipe = Presets.named(Presets.DEFAULT).with("epochs", Integer.toString(EPOCHS));
         for (Map.Entry<String, String> value : point.entrySet()) {
-            recipe = recipe.with(value.getKey(), value.getValue());
+            if (value.getKey().equals(dev.lightspeed.study.Axis.ABLATION)) {
+                String[] assignment = value.getValue().split("=", 2);
+                recipe = assignment.length == 2 ? recipe.with(assignment[0], assignment[1]) : recipe;
+            } else {
+                recipe = recipe.with(value.getKey(), value.getValue());
+            }
         }
         return recipe;
     }
