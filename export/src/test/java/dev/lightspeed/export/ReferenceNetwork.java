@@ -3,8 +3,8 @@ package dev.lightspeed.export;
 import dev.lightspeed.models.ArchitectureSpec;
 import dev.lightspeed.models.Checkpoint;
 import dev.lightspeed.models.layers.Layer;
+import dev.lightspeed.models.layers.NetworkLayout;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -42,7 +42,7 @@ public final class ReferenceNetwork {
         this.checkpoint = checkpoint;
         this.spec = checkpoint.architecture();
         this.family = family;
-        List<Layer> layers = flattened(spec.layers());
+        List<Layer> layers = NetworkLayout.flattened(spec.layers());
         List<Layer.Activation> activations = layers.stream().filter(l -> l instanceof Layer.Activation)
                 .map(l -> (Layer.Activation) l).toList();
         this.activation = activations.get(0).function();
@@ -67,19 +67,6 @@ public final class ReferenceNetwork {
     /** Myrtle's ResNet-9, of any widths. */
     public static ReferenceNetwork resnet9(Checkpoint checkpoint) {
         return new ReferenceNetwork(checkpoint, Family.RESNET9);
-    }
-
-    private static List<Layer> flattened(List<Layer> layers) {
-        List<Layer> all = new ArrayList<>();
-        for (Layer layer : layers) {
-            all.add(layer);
-            if (layer instanceof Layer.Block b) {
-                all.addAll(flattened(b.layers()));
-            } else if (layer instanceof Layer.Residual r) {
-                all.addAll(flattened(r.body()));
-            }
-        }
-        return all;
     }
 
     /** f(x): logits of each image. */

@@ -12,13 +12,11 @@ import dev.lightspeed.models.layers.Layer;
 import dev.lightspeed.models.layers.NetworkLayout;
 import dev.lightspeed.models.layers.TensorSpec;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.global.torch.MemoryFormat;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -183,21 +181,10 @@ class GoldenStepResnet9Test {
             if (step > 0) {
                 optimization.restore(GoldenStepTest.prefixed(fixture, "momentum_before/"), CPU);
             }
-            Tensor images = Tensors.fromHost(fixture.get("images"), CPU).contiguous(MemoryFormat.ChannelsLast);
-            Tensor labels = Tensors.fromHost(GoldenStepTest.labels(fixture.get("labels")), CPU);
-
-            // The same calls in the same order as Trainer's step.
-            Tensor logits = network.forward(images, true, optimization.trainsWhitenBias(step));
-            Tensor loss = Trainer.trainingLoss(logits, labels, recipe);
-            loss.backward();
-            Map<String, TensorData> gradients = new LinkedHashMap<>();
-            for (String name : spec.tensorShapes().keySet()) {
-                Tensor t = network.tensor(name);
-                if (t.requires_grad() && t.grad().defined()) {
-                    gradients.put(name, Tensors.toHost(t.grad()));
-                }
-            }
-            optimization.step(step);
+            GoldenStepTest.StepResult result = GoldenStepTest.trainStep(fixture, network, optimization, recipe, step);
+            Tensor logits = result.logits();
+            Tensor loss = result.loss();
+            Map<String, TensorData> gradients = result.gradients();
 
             double expectedLoss = sidecar.get("loss").asDouble();
             double lossError = Math.abs(loss.item_double() - expectedLoss) / Math.abs(expectedLoss);

@@ -148,6 +148,29 @@ class GoldenStepTest {
                 "the trainer at fp32 precision orthogonalizes in fp32");
     }
 
+    /** What one training step computed: its logits, its loss and the gradient of every tensor that got one. */
+    record StepResult(Tensor logits, Tensor loss, Map<String, TensorData> gradients) {
+    }
+
+    /** One step on the fixture's batch: the same calls in the same order as Trainer's step. */
+    static StepResult trainStep(Map<String, TensorData> fixture, Network network, Optimization optimization,
+            Recipe recipe, int step) {
+        Tensor images = Tensors.fromHost(fixture.get("images"), CPU).contiguous(MemoryFormat.ChannelsLast);
+        Tensor labels = Tensors.fromHost(labels(fixture.get("labels")), CPU);
+        Tensor logits = network.forward(images, true, optimization.trainsWhitenBias(step));
+        Tensor loss = Trainer.trainingLoss(logits, labels, recipe);
+        loss.backward();
+        Map<String, TensorData> gradients = new LinkedHashMap<>();
+        for (String name : network.spec().tensorShapes().keySet()) {
+            Tensor t = network.tensor(name);
+            if (t.requires_grad() && t.grad().defined()) {
+                gradients.put(name, Tensors.toHost(t.grad()));
+            }
+        }
+        optimization.step(step);
+        return new StepResult(logits, loss, gradients);
+    }
+
     @Test
     void oneStepMatchesTheReference() {
         List<String> failures = new ArrayList<>();
@@ -162,21 +185,10 @@ class GoldenStepTest {
             if (step > 0) {
                 optimization.restore(prefixed("momentum_before/"), CPU);
             }
-            Tensor images = Tensors.fromHost(fixture.get("images"), CPU).contiguous(MemoryFormat.ChannelsLast);
-            Tensor labels = Tensors.fromHost(labels(fixture.get("labels")), CPU);
-
-            // The same calls in the same order as Trainer's step.
-            Tensor logits = network.forward(images, true, optimization.trainsWhitenBias(step));
-            Tensor loss = Trainer.trainingLoss(logits, labels, recipe);
-            loss.backward();
-            Map<String, TensorData> gradients = new LinkedHashMap<>();
-            for (String name : spec.tensorShapes().keySet()) {
-                Tensor t = network.tensor(name);
-                if (t.requires_grad() && t.grad().defined()) {
-                    gradients.put(name, Tensors.toHost(t.grad()));
-                }
-            }
-            optimization.step(step);
+            StepResult result = trainStep(fixture, network, optimization, recipe, step);
+            Tensor logits = result.logits();
+            Tensor loss = result.loss();
+            Map<String, TensorData> gradients = result.gradients();
 
             double expectedLoss = sidecar.get("loss").asDouble();
             double lossError = Math.abs(loss.item_double() - expectedLoss) / Math.abs(expectedLoss);
