@@ -43,10 +43,13 @@ final class MarkdownReport {
         return md.toString();
     }
 
-    /** The point with the highest mean primary accuracy, in a sentence; none for a study of one point. */
+    /**
+     * The point with the highest mean primary accuracy, in a sentence; none for a study of one point, nor for an
+     * ablation study, whose question is what each ablation costs against the full recipe (its table), not a winner.
+     */
     static Optional<String> bestPoint(Study study) {
         Measure measure = study.primary().measure();
-        return study.best().filter(b -> study.points().size() > 1).map(best -> "Best point: " + best.point()
+        return study.best().filter(b -> study.points().size() > 1 && !Ablation.applies(study)).map(best -> "Best point: " + best.point()
                 .label(study.axes()) + ", with " + meanStd(best.stats(measure), true) + " % " + measure.description()
                 + " (" + (best.n() > 1 ? "mean ± std over " : "") + "n=" + best.n() + ").");
     }

@@ -153,6 +153,7 @@ class AblationReportTest {
 
         String report = Files.readString(dir.resolve("report.md"));
         assertTrue(report.contains("](ablation.png)"), report);
+        assertFalse(report.contains("Best point"), "an ablation study names no winner: " + report);
         List<String> table = List.of(
                 "| ablation | n | mean held-out validation accuracy, TTA (%) | change vs none (pp) | training seconds |",
                 "| none (full recipe) | 2 | 94.20 ± 0.28 | (reference) | 15.0 ± 7.1 |",
