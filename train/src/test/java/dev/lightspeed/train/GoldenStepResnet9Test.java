@@ -207,10 +207,16 @@ class GoldenStepResnet9Test {
                 }
                 GoldenStepTest.compare(failures, at + "gradient of " + name, expectedGradient, gradients.get(name),
                         null, BACKWARD_TOLERANCE);
-                // At lr 0 the change is zero and the weights must stay exactly as they were.
-                GoldenStepTest.compare(failures, at + name + " after the step",
-                        fixture.get("step_" + step + "/weights/" + name), after.get(name), initial.get(name),
-                        BACKWARD_TOLERANCE, WEIGHT_ULPS);
+                TensorData expectedAfter = fixture.get("step_" + step + "/weights/" + name);
+                if (expectedAfter == null) {
+                    // A step at lr 0 (the fixture stores none): the weights must stay exactly as they were.
+                    if (!initial.get(name).equals(after.get(name))) {
+                        failures.add(at + name + " changed at a learning rate of 0");
+                    }
+                    continue;
+                }
+                GoldenStepTest.compare(failures, at + name + " after the step", expectedAfter, after.get(name),
+                        initial.get(name), BACKWARD_TOLERANCE, WEIGHT_ULPS);
             }
             Map<String, TensorData> momentum = optimization.state();
             Map<String, TensorData> expectedMomentum = GoldenStepTest.prefixed(fixture,
