@@ -27,7 +27,7 @@ import java.util.Set;
 /**
  * What a report needs from one run folder: its epochs, its summary when it has ended (null while it has not), and
  * the hyperparameters of its recipe flattened to text ({@code batch-size} → {@code 500},
- * {@code architecture.block-widths} → {@code [64,256,256]}).
+ * {@code architecture.layers} → the list as JSON text).
  *
  * @param name the folder relative to the reported folder, with {@code /} between names ({@code .} for itself)
  */
