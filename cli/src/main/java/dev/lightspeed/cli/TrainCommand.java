@@ -9,6 +9,7 @@ import dev.lightspeed.models.Checkpoint;
 import dev.lightspeed.models.InputError;
 import dev.lightspeed.models.Presets;
 import dev.lightspeed.models.Recipe;
+import dev.lightspeed.models.RecipeJson;
 import dev.lightspeed.models.RunInterrupted;
 import dev.lightspeed.models.run.ResumeState;
 import dev.lightspeed.models.run.RunFolder;
@@ -16,21 +17,37 @@ import dev.lightspeed.train.ComputeDevice;
 import dev.lightspeed.train.ProfileSteps;
 import dev.lightspeed.train.TraceRequest;
 import dev.lightspeed.train.RunResult;
+import dev.lightspeed.train.Threads;
 import dev.lightspeed.train.Training;
+import dev.lightspeed.train.TrainingListener;
+import dev.lightspeed.train.parallel.C10dReplicas;
+import dev.lightspeed.train.parallel.Launch;
+import dev.lightspeed.train.parallel.ReplicaFailure;
+import dev.lightspeed.train.parallel.Replicas;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalInt;
 
-/** {@code lightspeed train}: trains the preset recipe on CIFAR-10 and writes a checkpoint. */
+/**
+ * {@code lightspeed train}: trains the preset recipe on CIFAR-10 and writes a checkpoint. Data-parallel: as one rank
+ * of a launch whose environment torchrun, Slurm or Kubeflow set ({@link Launch}), or as the launcher of
+ * {@code --nproc N} local ranks ({@link LocalLaunch}).
+ */
 final class TrainCommand implements Command {
+
+    private static final int DEFAULT_TIMEOUT_SECONDS = 300;
 
     @Override
     public String name() {
@@ -83,12 +100,34 @@ final class TrainCommand implements Command {
                 .get());
         o.addOption(Option.builder().longOpt("profile")
                 .desc("wait for the device at phase boundaries so the phase split is exact (slower on CUDA)").get());
+        o.addOption(Option.builder().longOpt("nproc").hasArg().argName("N")
+                .desc("train data-parallel in N local processes (torchrun's environment, Gloo on the CPU, NCCL on"
+                        + " CUDA with one GPU each), each with its share of the cores (--threads) and of every batch;"
+                        + " for several machines, start each rank with torchrun's or Slurm's variables instead"
+                        + " (see README)").get());
+        o.addOption(Option.builder().longOpt("timeout").hasArg().argName("SECONDS")
+                .desc("data-parallel: how long a process waits for the others to join and at every exchange"
+                        + " before it stops with an error naming the rank (default " + DEFAULT_TIMEOUT_SECONDS
+                        + ")").get());
         ProfileOptions.addTraining(o);
         return o;
     }
 
     @Override
     public int run(CommandLine line, PrintStream out) throws Exception {
+        Launch launch = Launch.fromEnvironment(System.getenv()).orElse(Launch.SINGLE);
+        int processes = Arguments.intValue(line, "nproc", 1, 1);
+        int timeoutSeconds = Arguments.intValue(line, "timeout", DEFAULT_TIMEOUT_SECONDS, 1);
+        if (line.hasOption("nproc") && launch.parallel()) {
+            throw new InputError("--nproc starts its own processes, but this one was launched as rank " + launch.rank()
+                    + " of " + launch.worldSize() + " (RANK and WORLD_SIZE, or Slurm's variables, are set); drop"
+                    + " --nproc");
+        }
+        int ranks = launch.parallel() ? launch.worldSize() : processes;
+        if (!launch.leads()) {
+            // One rank speaks for the run; the others' lines would repeat it. Their errors still reach stderr.
+            out = new PrintStream(OutputStream.nullOutputStream());
+        }
         Recipe recipe = ResumeChecks.requestedRecipe(line);
         long seed = Arguments.longValue(line, "seed", 0);
         int runs = Arguments.intValue(line, "runs", 1, 1);
@@ -99,6 +138,10 @@ final class TrainCommand implements Command {
         }
         if (resume && runs > 1) {
             throw new InputError("--resume continues one run; drop --runs");
+        }
+        if (ranks > 1 && runs > 1) {
+            throw new InputError("a data-parallel launch trains one run; drop --runs (or train the runs one after"
+                    + " another, or as a sweep)");
         }
         Path outRoot = line.hasOption("out") ? Path.of(line.getOptionValue("out"))
                 : Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
@@ -111,7 +154,7 @@ final class TrainCommand implements Command {
             seed = saved.seed();
             holdout = saved.holdout() == 0 ? Holdout.NONE : new Holdout(saved.holdout(), saved.holdoutSeed());
             trainedEpochs = saved.epoch();
-        } else {
+        } else if (launch.leads()) {
             OutputPaths.requireWritableFolder("--out", outRoot);
         }
         Precision exportPrecision = line.hasOption("export-precision")
@@ -119,18 +162,24 @@ final class TrainCommand implements Command {
         if ((line.hasOption("export-precision") || line.hasOption("export-tta")) && !line.hasOption("export")) {
             throw new InputError("--export-precision and --export-tta shape the --export model; add --export FILE");
         }
-        if (line.hasOption("export")) {
+        if (line.hasOption("export") && launch.leads()) {
             OutputPaths.requireWritable("--export", Path.of(line.getOptionValue("export")));
         }
         Path traceFile = ProfileOptions.file(line);
         ProfileSteps requestedSteps = ProfileOptions.steps(line);
-        ComputeDevice device = DeviceOptions.device(line);
-        int threads = DeviceOptions.configureThreads(line);
+        ComputeDevice device = DeviceOptions.device(line).forLocalRank(launch.localRank());
+        int threads = processes > 1 && !line.hasOption("threads") ? Math.max(1, Threads.available() / processes)
+                : DeviceOptions.configureThreads(line);
 
         Dataset data = DataOptions.load(line, out, recipe.architecture().imageSize()).holdOut(holdout);
         Training training = Training.of(recipe, data).withDevice(device)
                 .withEvalBatch(DeviceOptions.evalBatch(line, data.info().imageSize()))
                 .withExactPhaseTimes(line.hasOption("profile"));
+        Training.requireSplits(training.recipe(), ranks);
+        if (processes > 1) {
+            // Everything a rank would refuse has been checked here, once, before any rank starts.
+            return LocalLaunch.run(processes, LocalLaunch.withoutNproc(arguments(line)), threads, System.err);
+        }
         if (!training.recipe().architecture().equals(recipe.architecture())) {
             out.println("network fitted to " + data.info().name() + ": " + data.info().imageShape() + " images, "
                     + data.info().numClasses() + " classes");
@@ -144,9 +193,52 @@ final class TrainCommand implements Command {
             ProfileOptions.noteUnavailable(out);
         }
 
+        if (!launch.leads()) {
+            traceFile = null;
+        }
+        Replicas replicas = Replicas.SINGLE;
+        if (launch.parallel()) {
+            replicas = join(launch, device, Duration.ofSeconds(timeoutSeconds), training, resume, trainedEpochs);
+        }
+        try {
+            return train(line, out, training.withReplicas(replicas), launch, runs, seed, outRoot, resumed,
+                    traceFile, traceSteps, threads, exportPrecision);
+        } catch (ReplicaFailure e) {
+            throw new CommandFailed(e.getMessage());
+        } finally {
+            replicas.close();
+        }
+    }
+
+    /**
+     * Joins the other ranks, each telling what it trains: a rank given another recipe, seed, data or precision
+     * than rank 0 is refused before any step.
+     */
+    private static Replicas join(Launch launch, ComputeDevice device, Duration timeout, Training training,
+            boolean resume, int trainedEpochs) {
+        Map<String, String> identity = new LinkedHashMap<>();
+        identity.put("recipe", RecipeJson.tree(training.recipe()).toString());
+        identity.put("seed", Long.toString(training.seed()));
+        identity.put("dataset", training.data().info().name() + ", " + training.data().train().count()
+                + " training images, holdout " + training.data().holdout());
+        identity.put("device", device.kind() + " " + device.precisionName());
+        identity.put("start", resume ? "resume after epoch " + trainedEpochs : "new run");
+        try {
+            return C10dReplicas.join(launch, device, timeout, identity);
+        } catch (ReplicaFailure e) {
+            throw new CommandFailed(e.getMessage());
+        }
+    }
+
+    private int train(CommandLine line, PrintStream out, Training training, Launch launch, int runs, long seed,
+            Path outRoot, RunFolder resumed, Path traceFile, ProfileSteps traceSteps, int threads,
+            Precision exportPrecision) throws Exception {
+        Dataset data = training.data();
+        ComputeDevice device = training.device();
         TrainingTable table = new TrainingTable(out, data.hasValidation(), training.recipe().averagesWeights());
         out.println("lightspeed train: " + training.recipe().preset() + " on " + device + ", " + threads
-                + " threads, " + runs + (runs == 1 ? " run" : " runs") + " → " + outRoot);
+                + " threads" + (launch.parallel() ? " × " + launch.worldSize() + " processes" : "") + ", " + runs
+                + (runs == 1 ? " run" : " runs") + " → " + outRoot);
         List<Double> accuracies = new ArrayList<>();
         List<String> divergences = new ArrayList<>();
         for (int r = 0; r < runs; r++) {
@@ -158,12 +250,14 @@ final class TrainCommand implements Command {
                 out.println("run " + (r + 1) + "/" + runs + " (seed " + runSeed + ")");
             }
             table.header();
-            Training run = training.withSeed(runSeed).withTrace(trace).withListener(table)
+            Training run = training.withSeed(runSeed).withTrace(trace)
+                    .withListener(launch.leads() ? table : new TrainingListener() { })
                     .withStopRequest(Interruption::requested);
             RunResult result;
             try {
                 result = resumed != null ? run.resume(resumed)
-                        : run.start(RunFolder.create(runs == 1 ? outRoot : outRoot.resolve("run-" + (r + 1))));
+                        : run.start(!launch.leads() ? RunFolder.at(outRoot)
+                        : RunFolder.create(runs == 1 ? outRoot : outRoot.resolve("run-" + (r + 1))));
             } catch (RunInterrupted e) {
                 throw new RunInterrupted(e.getMessage() + (e.epochsSaved() > 0
                         ? " (continue with --resume --out " + (runs == 1 ? outRoot : outRoot.resolve("run-"
@@ -180,7 +274,7 @@ final class TrainCommand implements Command {
                 out.println(ProfileOptions.written(trace.file()));
             }
             accuracies.add(result.summary().ttaTestAcc());
-            if (line.hasOption("export")) {
+            if (line.hasOption("export") && launch.leads()) {
                 Path onnx = perRun(Path.of(line.getOptionValue("export")), runs, r);
                 // The moving average, when the recipe kept one, as export and eval choose by default.
                 Checkpoint trained = Checkpoint.load(result.checkpoint());
@@ -199,6 +293,19 @@ final class TrainCommand implements Command {
                     + divergences.get(0) + "; try a smaller --lr-scale");
         }
         return Main.OK;
+    }
+
+    /** The command line as given: what each local rank of {@code --nproc} is started with. */
+    private List<String> arguments(CommandLine line) {
+        List<String> args = new ArrayList<>(List.of(name()));
+        for (Option option : line.getOptions()) {
+            args.add("--" + option.getLongOpt());
+            if (option.hasArg()) {
+                args.addAll(List.of(option.getValues()));
+            }
+        }
+        args.addAll(line.getArgList());
+        return args;
     }
 
     /** The file of one of several runs: the requested name suffixed -run-K before its extension. */

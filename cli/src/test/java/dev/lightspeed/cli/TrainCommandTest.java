@@ -106,7 +106,7 @@ class TrainCommandTest {
         Checkpoint random = Checkpoint.load(OnnxCommandFixtures.checkpoint(dir, "random.safetensors"));
         Path run = dir.resolve("run");
         RunFolder.create(run).writeCheckpoint(new Checkpoint(saved.architecture(), saved, random.classes(),
-                random.normalization(), 5, 2, 0.5, 0, random.tensors()), Map.of(), 2 * 25, 0, 0);
+                random.normalization(), 5, 2, 0.5, 0, random.tensors()), Map.of(), 2 * 25, 0, 0, 1);
         Path other = Files.writeString(dir.resolve("other.json"),
                 "{\"base\": \"airbench94\", \"epochs\": 5, \"preset\": \"mine\"}");
 

@@ -30,9 +30,29 @@ public final class ComputeDevice {
     private final ScalarType computeType;
 
     private ComputeDevice(String kind, ScalarType computeType) {
+        this(kind, new Device(kind), computeType);
+    }
+
+    private ComputeDevice(String kind, Device device, ScalarType computeType) {
         this.kind = kind;
-        this.device = new Device(kind);
+        this.device = device;
         this.computeType = computeType;
+    }
+
+    /**
+     * The device of the process that is {@code localRank}-th on its machine in a data-parallel run: on CUDA its own
+     * GPU (as torchrun's convention gives each local rank one), on the CPU the one CPU.
+     */
+    public ComputeDevice forLocalRank(int localRank) {
+        if (!device.is_cuda()) {
+            return this;
+        }
+        int gpus = (int) torch.cuda_device_count();
+        if (localRank >= gpus) {
+            throw new InputError("local rank " + localRank + " has no GPU of its own: this machine has " + gpus
+                    + "; start at most " + gpus + " processes per machine");
+        }
+        return new ComputeDevice(kind, new Device("cuda:" + localRank), computeType);
     }
 
     /** {@code null} or "auto" picks CUDA when present, else the CPU. */

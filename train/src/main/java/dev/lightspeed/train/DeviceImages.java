@@ -50,6 +50,17 @@ public final class DeviceImages {
         return Tensor.create(values, 1, values.length, 1, 1).to(device.device(), ScalarType.Float);
     }
 
+    /**
+     * Share {@code rank} of {@code size} near-equal contiguous shares of the images (views, no copy): what one
+     * replica of a data-parallel run scores.
+     */
+    public DeviceImages share(int rank, int size) {
+        int start = (int) ((long) count * rank / size);
+        int end = (int) ((long) count * (rank + 1) / size);
+        return new DeviceImages(images.narrow(0, start, end - start), labels.narrow(0, start, end - start),
+                end - start);
+    }
+
     public Tensor images() {
         return images;
     }

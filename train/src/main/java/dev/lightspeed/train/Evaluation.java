@@ -17,8 +17,20 @@ public final class Evaluation {
 
     private static final long[] WIDTH = {3};
 
-    /** Accuracy, mean cross-entropy and the logits of a scored split. */
-    public record Result(double accuracy, double loss, Tensor logits) {
+    /**
+     * A scored split: correct predictions and cross-entropy summed over its images (sums, so that the shares of
+     * several replicas add up), and its logits (null for shares added up).
+     */
+    public record Result(double correct, double lossSum, long count, Tensor logits) {
+
+        public double accuracy() {
+            return correct / count;
+        }
+
+        /** Mean cross-entropy per image. */
+        public double loss() {
+            return lossSum / count;
+        }
     }
 
     private Evaluation() {
@@ -38,10 +50,11 @@ public final class Evaluation {
             }
             Tensor logits = torch.cat(parts, 0);
             Tensor labels = split.labels();
-            double loss = torch.cross_entropy_loss(logits, labels, new TensorOptional(), 1, -100, 0.0).item_double();
+            double lossSum = torch.cross_entropy_loss(logits, labels, new TensorOptional(), 2, -100, 0.0)
+                    .item_double();
             double correct = logits.argmax(new org.bytedeco.pytorch.LongOptional(1), false).eq(labels).sum()
                     .item_double();
-            return new Result(correct / split.count(), loss, logits);
+            return new Result(correct, lossSum, split.count(), logits);
         }
     }
 

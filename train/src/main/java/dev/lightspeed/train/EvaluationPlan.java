@@ -2,14 +2,20 @@ package dev.lightspeed.train;
 
 import dev.lightspeed.models.Recipe;
 import dev.lightspeed.models.TensorData;
+import dev.lightspeed.models.layers.TensorSpec;
 import dev.lightspeed.models.run.SplitScores;
+import dev.lightspeed.train.parallel.Replicas;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch.ScalarType;
 
+import java.util.List;
 import java.util.Map;
 
 /**
  * What is scored after an epoch: the held-out validation images (when the run holds some out) and the test split,
  * one plain view each; after the last epoch also with the recipe's test-time augmentation; and the same for the
- * weights' moving average once it has started (its TTA on the test split only).
+ * weights' moving average once it has started (its TTA on the test split only). Replicas of a data-parallel run
+ * each score their share of every split with rank 0's batchnorm statistics, and add their counts up.
  */
 final class EvaluationPlan {
 
@@ -22,13 +28,16 @@ final class EvaluationPlan {
     private final DeviceImages validation;
     private final DeviceImages test;
     private final int batch;
+    private final Replicas replicas;
 
-    EvaluationPlan(Recipe recipe, ComputeDevice device, DeviceImages validation, DeviceImages test, int batch) {
+    EvaluationPlan(Recipe recipe, ComputeDevice device, DeviceImages validation, DeviceImages test, int batch,
+            Replicas replicas) {
         this.recipe = recipe;
         this.device = device;
         this.validation = validation;
         this.test = test;
         this.batch = batch;
+        this.replicas = replicas;
     }
 
     /**
@@ -36,10 +45,12 @@ final class EvaluationPlan {
      * @param last     whether this is the run's last epoch
      */
     Scores afterEpoch(Network network, Map<String, TensorData> averaged, boolean last) {
+        replicas.broadcast(network.tensors(TensorSpec.Role.STATISTIC));
         SplitScores validationScores = validation == null ? null : score(network, validation, last);
         SplitScores testScores = score(network, test, last);
         if (!averaged.isEmpty()) {
             Network average = Network.fromValues(recipe.architecture(), device, averaged);
+            replicas.broadcast(average.tensors(TensorSpec.Role.STATISTIC));
             if (validationScores != null) {
                 validationScores = validationScores.withAverage(score(average, validation, false)
                         .accuracy(), null);
@@ -52,12 +63,26 @@ final class EvaluationPlan {
 
     /** A plain pass, then (after the last epoch) the TTA pass, unless TTA level 0 makes it the same pass. */
     private SplitScores score(Network network, DeviceImages split, boolean last) {
-        Evaluation.Result plain = Evaluation.evaluate(network, split, 0, batch);
+        Evaluation.Result plain = shared(network, split, 0);
         SplitScores scores = SplitScores.plain(plain.loss(), plain.accuracy());
         if (!last) {
             return scores;
         }
         return scores.withTta(recipe.ttaLevel() == 0 ? plain.accuracy()
-                : Evaluation.evaluate(network, split, recipe.ttaLevel(), batch).accuracy());
+                : shared(network, split, recipe.ttaLevel()).accuracy());
+    }
+
+    /** The split scored by every replica on its share, the counts added up. */
+    private Evaluation.Result shared(Network network, DeviceImages split, int ttaLevel) {
+        DeviceImages share = split.share(replicas.rank(), replicas.size());
+        double[] mine = {0, 0};
+        if (share.count() > 0) {
+            Evaluation.Result result = Evaluation.evaluate(network, share, ttaLevel, batch);
+            mine = new double[] {result.correct(), result.lossSum()};
+        }
+        // On the device: NCCL reduces device tensors only.
+        Tensor totals = Tensor.create(mine, 2).to(device.device(), ScalarType.Double);
+        replicas.sum(List.of(totals));
+        return new Evaluation.Result(totals.get(0).item_double(), totals.get(1).item_double(), split.count(), null);
     }
 }

@@ -92,6 +92,16 @@ public final class Network {
         return tensorSpecs.stream().filter(t -> t.role() == role).map(TensorSpec::name).toList();
     }
 
+    /** The tensors of {@code role}, in forward order. */
+    List<Tensor> tensors(TensorSpec.Role role) {
+        return names(role).stream().map(tensors::get).toList();
+    }
+
+    /** Every tensor, in the spec's order: what a replica takes from rank 0 at the start. */
+    List<Tensor> tensors() {
+        return List.copyOf(tensors.values());
+    }
+
     /** The resolved layers this network computes, in forward order. */
     List<Node> nodes() {
         return nodes;

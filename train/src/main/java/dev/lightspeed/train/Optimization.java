@@ -89,6 +89,11 @@ final class Optimization {
         return peakLr == 0 ? 0 : recipe.weightDecay() * recipe.batchSize() / peakLr;
     }
 
+    /** The tensors it trains, in a fixed order: the same on every replica. */
+    List<Tensor> parameters() {
+        return List.copyOf(parameters.values());
+    }
+
     /** Whether gradients should reach the whitening bias at this (global, 0-based) step. */
     boolean trainsWhitenBias(int step) {
         return step < whitenBiasSteps;

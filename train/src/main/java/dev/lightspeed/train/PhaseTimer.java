@@ -14,6 +14,8 @@ final class PhaseTimer {
     static final String DATA = "data";
     static final String FORWARD = "forward";
     static final String BACKWARD = "backward";
+    /** Summing the replicas' gradients in a data-parallel run (nothing in a single process). */
+    static final String ALLREDUCE = "allreduce";
     static final String OPTIMIZER = "optimizer";
     static final String EVAL = "eval";
 
@@ -29,7 +31,7 @@ final class PhaseTimer {
     PhaseTimer(ComputeDevice device, boolean exact) {
         this.device = device;
         this.exact = exact;
-        for (String phase : new String[] {DATA, FORWARD, BACKWARD, OPTIMIZER, EVAL}) {
+        for (String phase : new String[] {DATA, FORWARD, BACKWARD, ALLREDUCE, OPTIMIZER, EVAL}) {
             nanos.put(phase, 0L);
         }
         mark = System.nanoTime();

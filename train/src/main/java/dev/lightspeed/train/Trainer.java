@@ -15,6 +15,7 @@ import dev.lightspeed.models.run.RunSummary;
 import dev.lightspeed.models.run.RunTotals;
 import dev.lightspeed.models.run.SplitScores;
 import dev.lightspeed.models.run.TrainingScores;
+import dev.lightspeed.train.parallel.Replicas;
 import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.LongOptional;
@@ -60,11 +61,14 @@ final class Trainer {
     private final Training settings;
     private final Recipe recipe;
     private final ComputeDevice device;
+    /** The run's processes; only the first writes the run folder. */
+    private final Replicas replicas;
 
     Trainer(Training settings) {
         this.settings = settings;
         this.recipe = settings.recipe();
         this.device = settings.device();
+        this.replicas = settings.replicas();
     }
 
     /** Trains from {@code saved}, or from the start when it is null. */
@@ -101,14 +105,19 @@ final class Trainer {
         int stepsPerEpoch = settings.stepsPerEpoch();
         RunStart start = saved == null ? RunStart.fresh(recipe, device, seed, train, stepsPerEpoch)
                 : RunStart.resumed(saved, device, stepsPerEpoch);
-        if (saved != null) {
+        if (saved == null) {
+            // The same seed gives every replica the same network already; taking rank 0's makes it certain.
+            replicas.broadcast(start.network().tensors());
+        } else if (replicas.leads()) {
             folder.keepEpochsUpTo(start.epoch());
         }
-        EvaluationPlan evaluation = new EvaluationPlan(recipe, device, validation, test, settings.evalBatch());
+        EvaluationPlan evaluation = new EvaluationPlan(recipe, device, validation, test, settings.evalBatch(),
+                replicas);
         Augmentation augmentation = new Augmentation(train, recipe, seed, device);
         timer.lap(PhaseTimer.DATA);
         settings.listener().started(recipe.preset() + ", seed " + seed + ", " + device + ", "
-                + torch.get_num_threads() + " threads, " + recipe.epochs() + " epochs of " + stepsPerEpoch
+                + torch.get_num_threads() + " threads" + (replicas.size() > 1 ? " × " + replicas : "") + ", "
+                + recipe.epochs() + " epochs of " + stepsPerEpoch
                 + " steps × " + recipe.batchSize());
 
         TrainingTrace trace = null;
@@ -128,6 +137,7 @@ final class Trainer {
                     long epochStart = System.nanoTime();
                     EpochTotals totals = trainEpoch(epoch, start, augmentation, train, timer, trace, folder);
                     double epochTrain = (System.nanoTime() - epochStart) / 1e9;
+                    ReplicaAgreement.requireSameWeights(replicas, start.network(), epoch + 1);
 
                     boolean last = epoch == recipe.epochs() - 1;
                     Map<String, TensorData> averaged = start.average() == null ? Map.of()
@@ -145,7 +155,9 @@ final class Trainer {
                             new EpochTimes(epochTrain, (System.nanoTime() - runStart) / 1e9, seen / epochTrain,
                                     ResidentMemory.peakBytes(), timer.secondsByPhase()));
                     rows.add(row);
-                    record(folder, row, start, averaged, last, (epoch + 1) * stepsPerEpoch);
+                    if (replicas.leads()) {
+                        record(folder, row, start, averaged, last, (epoch + 1) * stepsPerEpoch);
+                    }
                     settings.listener().epochFinished(row);
                 }
             }
@@ -157,7 +169,9 @@ final class Trainer {
         }
         closeTrace(trace, timer, null);
         RunSummary summary = summary(folder, rows, divergence, (System.nanoTime() - runStart) / 1e9);
-        folder.writeSummary(summary);
+        if (replicas.leads()) {
+            folder.writeSummary(summary);
+        }
         return new RunResult(folder, summary, rows, divergence == null ? null : divergence.getMessage());
     }
 
@@ -171,7 +185,7 @@ final class Trainer {
                 last ? test.ttaAccuracy() : test.accuracy(), last ? recipe.ttaLevel() : 0,
                 start.network().snapshot(), averaged);
         folder.writeCheckpoint(checkpoint, start.optimization().state(), stepsDone, data.holdout().count(),
-                data.holdout().seed());
+                data.holdout().seed(), replicas.size());
         folder.appendMetrics(row);
     }
 
@@ -187,7 +201,7 @@ final class Trainer {
         SplitScores test = last == null ? null : last.test();
         return new RunSummary(recipe.preset(), recipe, settings.seed(), data.info().name(),
                 data.holdout().count(), data.holdout().seed(), device.kind(), device.precisionName(),
-                torch.get_num_threads(), recipe.epochs(), recipe.ttaLevel(),
+                torch.get_num_threads(), replicas.size(), recipe.epochs(), recipe.ttaLevel(),
                 divergence == null ? RunStatus.FINISHED : RunStatus.DIVERGED,
                 divergence == null ? null : divergence.step,
                 validation == null ? null : validation.accuracy(), validation == null ? null : validation.ttaAccuracy(),
@@ -232,6 +246,10 @@ final class Trainer {
         int stepsPerEpoch = recipe.stepsPerEpoch(train.count());
         Network network = start.network();
         Optimization optimization = start.optimization();
+        boolean meanLoss = Recipe.MEAN.equals(recipe.lossReduction());
+        GradientAllreduce gradients = new GradientAllreduce(replicas, optimization.parameters(), meanLoss);
+        // Each replica trains on its share of every batch: the same images a single process would take, split.
+        int share = recipe.batchSize() / replicas.size();
         Tensor epochImages = augmentation.epochImages(epoch);
         Tensor order = Tensors.fromHost(augmentation.epochOrder(epoch, train.count()), device);
         timer.lap(PhaseTimer.DATA);
@@ -241,7 +259,8 @@ final class Trainer {
         Tensor correct = torch.zeros(new long[] {}, device.options(ScalarType.Long));
         for (int s = 0; s < stepsPerEpoch; s++) {
             int step = epoch * stepsPerEpoch + s;
-            if (settings.stopRequested().getAsBoolean()) {
+            // Every replica stops at the same step, or the others would wait for it.
+            if (replicas.any(settings.stopRequested().getAsBoolean())) {
                 throw new RunInterrupted("interrupted at epoch " + (epoch + 1) + ", step " + (s + 1)
                         + (epoch > 0 ? "; the last complete epoch (" + epoch + ") is saved in " + folder
                         : "; nothing was saved"), epoch);
@@ -250,7 +269,7 @@ final class Trainer {
                 trace.beforeStep(step + 1, timer);
             }
             try (PointerScope scope = new PointerScope()) {
-                Tensor index = order.narrow(0, (long) s * recipe.batchSize(), recipe.batchSize());
+                Tensor index = order.narrow(0, (long) s * recipe.batchSize() + (long) replicas.rank() * share, share);
                 Tensor inputs = epochImages.index_select(0, index).contiguous(MemoryFormat.ChannelsLast);
                 Tensor labels = train.labels().index_select(0, index);
                 timer.lap(PhaseTimer.DATA);
@@ -259,13 +278,18 @@ final class Trainer {
                 timer.lap(PhaseTimer.FORWARD);
                 loss.backward();
                 timer.lap(PhaseTimer.BACKWARD);
-                double lossValue = loss.item_double();
+                gradients.run();
+                if (replicas.size() > 1) {
+                    // A span of its own in a trace only where there is an exchange to see.
+                    timer.lap(PhaseTimer.ALLREDUCE);
+                }
+                double lossValue = batchLoss(loss, meanLoss);
                 if (!Double.isFinite(lossValue)) {
                     throw new Diverged(step + 1, "the loss became " + lossValue + " at step " + (step + 1)
                             + " (epoch " + (epoch + 1) + ", step " + (s + 1) + " of " + stepsPerEpoch + ")");
                 }
                 // The epoch's loss is reported per image, whichever reduction the step's loss uses.
-                lossSum += Recipe.MEAN.equals(recipe.lossReduction()) ? lossValue * recipe.batchSize() : lossValue;
+                lossSum += meanLoss ? lossValue * recipe.batchSize() : lossValue;
                 try (NoGradGuard noGrad = new NoGradGuard()) {
                     correct.add_(logits.argmax(new LongOptional(1), false).eq(labels).sum());
                 }
@@ -280,6 +304,18 @@ final class Trainer {
             }
             settings.listener().step(epoch, s + 1, stepsPerEpoch);
         }
+        replicas.sum(List.of(correct));
         return new EpochTotals(lossSum, correct.item_double());
+    }
+
+    /**
+     * The whole batch's loss, from this replica's loss over its share: the replicas' sum (a summed loss) or mean (a
+     * mean loss over equal shares). Every replica gets the same value, so they agree on a divergence.
+     */
+    private double batchLoss(Tensor loss, boolean meanLoss) {
+        Tensor total = loss.detach().reshape(1).clone();
+        replicas.sum(List.of(total));
+        double value = total.item_double();
+        return meanLoss ? value / replicas.size() : value;
     }
 }

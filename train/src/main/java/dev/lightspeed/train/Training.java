@@ -8,6 +8,7 @@ import dev.lightspeed.models.Recipe;
 import dev.lightspeed.models.RunInterrupted;
 import dev.lightspeed.models.run.ResumeState;
 import dev.lightspeed.models.run.RunFolder;
+import dev.lightspeed.train.parallel.Replicas;
 
 import java.io.IOException;
 import java.util.Objects;
@@ -39,9 +40,11 @@ public final class Training {
     private final TraceRequest trace;
     private final TrainingListener listener;
     private final BooleanSupplier stopRequested;
+    private final Replicas replicas;
 
     private Training(Recipe recipe, Dataset data, long seed, ComputeDevice device, int evalBatch,
-            boolean exactPhaseTimes, TraceRequest trace, TrainingListener listener, BooleanSupplier stopRequested) {
+            boolean exactPhaseTimes, TraceRequest trace, TrainingListener listener, BooleanSupplier stopRequested,
+            Replicas replicas) {
         this.recipe = recipe;
         this.data = data;
         this.seed = seed;
@@ -51,6 +54,7 @@ public final class Training {
         this.trace = trace;
         this.listener = listener;
         this.stopRequested = stopRequested;
+        this.replicas = replicas;
     }
 
     /**
@@ -64,7 +68,7 @@ public final class Training {
         Recipe fitted = fit(recipe, data);
         return new Training(fitted, data, 0, ComputeDevice.resolve(null, null),
                 EvalBatch.defaultFor(fitted.architecture().imageSize()), false, null, new TrainingListener() { },
-                () -> false);
+                () -> false, Replicas.SINGLE);
     }
 
     /**
@@ -89,12 +93,13 @@ public final class Training {
 
     /** The run's seed: it draws the initial weights, the whitening images' order and every augmentation. */
     public Training withSeed(long seed) {
-        return new Training(recipe, data, seed, device, evalBatch, exactPhaseTimes, trace, listener, stopRequested);
+        return new Training(recipe, data, seed, device, evalBatch, exactPhaseTimes, trace, listener, stopRequested,
+                replicas);
     }
 
     public Training withDevice(ComputeDevice device) {
         return new Training(recipe, data, seed, Objects.requireNonNull(device), evalBatch, exactPhaseTimes, trace,
-                listener, stopRequested);
+                listener, stopRequested, replicas);
     }
 
     /**
@@ -106,7 +111,8 @@ public final class Training {
         if (images < 1) {
             throw InputError.in("eval-batch-size", "eval-batch-size must be at least 1, got " + images);
         }
-        return new Training(recipe, data, seed, device, images, exactPhaseTimes, trace, listener, stopRequested);
+        return new Training(recipe, data, seed, device, images, exactPhaseTimes, trace, listener, stopRequested,
+                replicas);
     }
 
     /**
@@ -114,18 +120,20 @@ public final class Training {
      * CUDA, where kernels otherwise run ahead of the host).
      */
     public Training withExactPhaseTimes(boolean exact) {
-        return new Training(recipe, data, seed, device, evalBatch, exact, trace, listener, stopRequested);
+        return new Training(recipe, data, seed, device, evalBatch, exact, trace, listener, stopRequested,
+                replicas);
     }
 
     /** Writes a trace of some steps (phases as spans, libtorch's operators inside); null for none. */
     public Training withTrace(TraceRequest trace) {
-        return new Training(recipe, data, seed, device, evalBatch, exactPhaseTimes, trace, listener, stopRequested);
+        return new Training(recipe, data, seed, device, evalBatch, exactPhaseTimes, trace, listener, stopRequested,
+                replicas);
     }
 
     /** Told of the run's progress, on the training thread. */
     public Training withListener(TrainingListener listener) {
         return new Training(recipe, data, seed, device, evalBatch, exactPhaseTimes, trace,
-                Objects.requireNonNull(listener), stopRequested);
+                Objects.requireNonNull(listener), stopRequested, replicas);
     }
 
     /**
@@ -134,7 +142,35 @@ public final class Training {
      */
     public Training withStopRequest(BooleanSupplier stopRequested) {
         return new Training(recipe, data, seed, device, evalBatch, exactPhaseTimes, trace, listener,
-                Objects.requireNonNull(stopRequested));
+                Objects.requireNonNull(stopRequested), replicas);
+    }
+
+    /**
+     * Trains as one of several data-parallel replicas: each takes its share of every batch of the recipe's batch
+     * size, their gradients are summed (or averaged, for a mean loss) before every step, rank 0's initial network
+     * is everyone's, and rank 0 alone writes the run folder. The batch and the schedule stay the recipe's, and the
+     * images of every batch are those a single process would take; batchnorm statistics are each replica's own
+     * (as in PyTorch's DDP), rank 0's are the ones evaluated and saved. Every replica must be given the same
+     * recipe, seed and data.
+     *
+     * @throws InputError when the batch does not split evenly over the replicas
+     */
+    public Training withReplicas(Replicas replicas) {
+        requireSplits(recipe, replicas.size());
+        return new Training(recipe, data, seed, device, evalBatch, exactPhaseTimes, trace, listener,
+                stopRequested, Objects.requireNonNull(replicas));
+    }
+
+    /**
+     * Refuses a batch that does not split evenly over {@code processes} data-parallel replicas.
+     *
+     * @throws InputError when it does not
+     */
+    public static void requireSplits(Recipe recipe, int processes) {
+        if (recipe.batchSize() % processes != 0) {
+            throw InputError.in("batch-size", "batch-size " + recipe.batchSize() + " does not split evenly over "
+                    + processes + " processes; use a batch size divisible by " + processes);
+        }
     }
 
     /** The recipe as it trains: fitted to the data. */
@@ -174,6 +210,10 @@ public final class Training {
         return stopRequested;
     }
 
+    public Replicas replicas() {
+        return replicas;
+    }
+
     /** Steps of one epoch over the data's training images. */
     public int stepsPerEpoch() {
         return recipe.stepsPerEpoch(data.train().count());
@@ -211,6 +251,12 @@ public final class Training {
         if (!savedHoldout.equals(data.holdout())) {
             throw new InputError("run folder " + folder + " holds a run that held out " + savedHoldout + ", not "
                     + data.holdout() + "; continue it with the holdout it was started with");
+        }
+        if (saved.worldSize() != replicas.size()) {
+            throw new InputError("run folder " + folder + " holds a run trained by " + saved.worldSize()
+                    + (saved.worldSize() == 1 ? " process" : " data-parallel processes") + ", not " + replicas.size()
+                    + "; continue it with as many (each one's batchnorm statistics and share of the batch depend on"
+                    + " them)");
         }
         if (saved.complete()) {
             throw new InputError("the run in " + folder + " already trained all its " + recipe.epochs()

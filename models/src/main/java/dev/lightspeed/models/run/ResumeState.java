@@ -17,12 +17,15 @@ import java.util.Map;
  * @param step          training steps done, counted over the run
  * @param holdout       training images held out of training (0: none)
  * @param holdoutSeed   the seed that chose them
+ * @param worldSize     how many data-parallel processes trained it (1: one); a run continues only with as many,
+ *                      since each replica's batchnorm statistics and share of every batch depend on it
  */
 public record ResumeState(Checkpoint checkpoint, Map<String, TensorData> trainingState, int step, int holdout,
-        long holdoutSeed) {
+        long holdoutSeed, int worldSize) {
 
     public ResumeState {
         trainingState = Collections.unmodifiableMap(new LinkedHashMap<>(trainingState));
+        worldSize = Math.max(1, worldSize);
     }
 
     public Recipe recipe() {

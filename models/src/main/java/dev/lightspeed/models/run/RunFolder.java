@@ -41,6 +41,7 @@ public final class RunFolder {
     private static final String STEP = "step";
     private static final String HOLDOUT = "holdout";
     private static final String HOLDOUT_SEED = "holdout_seed";
+    private static final String WORLD_SIZE = "world_size";
 
     /**
      * Lenient on purpose, unlike recipe files: a run folder may have been written by an older or newer version, and
@@ -94,6 +95,14 @@ public final class RunFolder {
         return new RunFolder(path, null);
     }
 
+    /**
+     * The folder at {@code path} as it is, neither created nor checked: what a replica of a data-parallel run that
+     * does not write the run is given, to read the state it continues from when there is one.
+     */
+    public static RunFolder at(Path path) {
+        return new RunFolder(path, null);
+    }
+
     /** True when {@code folder} holds a run's records (metrics or a summary), finished or not. */
     public static boolean holdsRun(Path folder) {
         return Files.isRegularFile(folder.resolve(METRICS)) || Files.isRegularFile(folder.resolve(SUMMARY));
@@ -143,7 +152,8 @@ public final class RunFolder {
                 resumeState = Optional.of(new ResumeState(checkpoint, trainingState,
                         Integer.parseInt(meta.getOrDefault(STEP, "0")),
                         holdout == null ? 0 : Integer.parseInt(holdout),
-                        holdout == null ? 0 : Long.parseLong(meta.get(HOLDOUT_SEED))));
+                        holdout == null ? 0 : Long.parseLong(meta.get(HOLDOUT_SEED)),
+                        Integer.parseInt(meta.getOrDefault(WORLD_SIZE, "1"))));
             }
         }
         return resumeState;
@@ -171,10 +181,10 @@ public final class RunFolder {
 
     /**
      * Saves the model after an epoch, and beside it the state to continue from: the model again with the
-     * optimizer's tensors, the steps done and the held-out images.
+     * optimizer's tensors, the steps done, the held-out images and how many data-parallel processes train the run.
      */
     public void writeCheckpoint(Checkpoint checkpoint, Map<String, TensorData> trainingState, int step, int holdout,
-            long holdoutSeed) throws IOException {
+            long holdoutSeed, int worldSize) throws IOException {
         checkpoint.save(model());
         Map<String, TensorData> all = new LinkedHashMap<>(checkpoint.storedTensors());
         trainingState.forEach((name, t) -> all.put(Checkpoint.TRAINING_STATE_PREFIX + name, t));
@@ -182,6 +192,7 @@ public final class RunFolder {
         meta.put(STEP, Integer.toString(step));
         meta.put(HOLDOUT, Integer.toString(holdout));
         meta.put(HOLDOUT_SEED, Long.toString(holdoutSeed));
+        meta.put(WORLD_SIZE, Integer.toString(worldSize));
         SafeTensors.write(path.resolve(RESUME), all, meta);
         resumeState = null;
     }

@@ -13,6 +13,9 @@ import java.util.Map;
  * @param dataset         the dataset's name
  * @param holdout         training images held out as the validation split (0: none; {@code val*} are then null)
  * @param holdoutSeed     the seed that chose them (the same images for the same seed and count)
+ * @param threads         CPU threads of each process
+ * @param worldSize       data-parallel processes that trained the run together (1: one; absent in older
+ *                        summaries, read as 1)
  * @param status          finished, or diverged (the loss stopped being finite)
  * @param divergedAtStep  the step, counted from 1 over the run, whose loss was not finite; null unless diverged
  * @param valAcc          accuracy on the held-out validation images, one plain view
@@ -40,6 +43,7 @@ public record RunSummary(
         String device,
         String precision,
         int threads,
+        int worldSize,
         int epochs,
         int ttaLevel,
         RunStatus status,
@@ -59,6 +63,7 @@ public record RunSummary(
 
     public RunSummary {
         status = status == null ? RunStatus.FINISHED : status;
+        worldSize = Math.max(1, worldSize);
         if ((status == RunStatus.DIVERGED) != (divergedAtStep != null)) {
             throw new IllegalArgumentException("a diverged run, and only one, names the step it diverged at");
         }

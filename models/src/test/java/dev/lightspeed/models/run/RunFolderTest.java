@@ -38,7 +38,7 @@ class RunFolderTest {
 
     private static RunSummary summary(Recipe recipe, RunStatus status, Integer step, Double ttaTest, String model) {
         RunTotals totals = RunTotals.of(List.of(FIRST, LAST));
-        return new RunSummary(recipe.preset(), recipe, 5, "cifar10", 30, 7, "cpu", "fp32", 2, recipe.epochs(),
+        return new RunSummary(recipe.preset(), recipe, 5, "cifar10", 30, 7, "cpu", "fp32", 2, 1, recipe.epochs(),
                 recipe.ttaLevel(), status, step, 0.68, 0.69, 0.7, ttaTest, 0.71, 0.73, totals.trainSeconds(), 50,
                 totals.imagesPerSecond(), totals.peakRssBytes(), totals.phaseSeconds(), model);
     }
@@ -72,8 +72,8 @@ class RunFolderTest {
         folder.writeSummary(written);
         JsonNode s = json.readTree(dir.resolve("run/summary.json").toFile());
         assertEquals(List.of("preset", "recipe", "seed", "dataset", "holdout", "holdout_seed", "device", "precision",
-                "threads", "epochs", "tta_level", "status", "diverged_at_step", "val_acc", "tta_val_acc", "test_acc",
-                "tta_test_acc", "ema_test_acc", "tta_ema_test_acc", "train_seconds", "wall_seconds",
+                "threads", "world_size", "epochs", "tta_level", "status", "diverged_at_step", "val_acc", "tta_val_acc",
+                "test_acc", "tta_test_acc", "ema_test_acc", "tta_ema_test_acc", "train_seconds", "wall_seconds",
                 "images_per_second", "peak_rss_bytes", "phase_seconds", "checkpoint"), keys(s));
         assertEquals("finished", s.get("status").asText());
         assertTrue(s.get("diverged_at_step").isNull());
@@ -100,10 +100,13 @@ class RunFolderTest {
 
         // A summary written before runs had a status, with a field a later version added.
         String older = Files.readString(dir.resolve("summary.json"))
+                .replace("\"world_size\" : 1,", "")
                 .replace("\"status\" : \"diverged\",", "").replace("\"diverged_at_step\" : 17,", "\"newer\" : 1,");
         Files.writeString(dir.resolve("summary.json"), older.replace("\"tta_test_acc\" : null", "\"tta_test_acc\" : 0.9"));
         RunSummary old = RunFolder.open(dir).readSummary().orElseThrow();
         assertEquals(RunStatus.FINISHED, old.status());
+        // Written before data-parallel runs: one process.
+        assertEquals(1, old.worldSize());
         assertEquals(0.9, old.ttaTestAcc());
     }
 

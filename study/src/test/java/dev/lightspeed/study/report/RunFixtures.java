@@ -77,7 +77,7 @@ final class RunFixtures {
         RunFolder run = epochs(folder, EPOCHS, EPOCHS, holdout, acc);
         boolean heldOut = holdout > 0;
         run.writeSummary(new RunSummary(Presets.DEFAULT, recipe(point), seed, "cifar10", holdout, heldOut ? 17 : 0,
-                "cpu", "fp32", 2, EPOCHS, 2, RunStatus.FINISHED, null, heldOut ? acc - 0.005 : null,
+                "cpu", "fp32", 2, 1, EPOCHS, 2, RunStatus.FINISHED, null, heldOut ? acc - 0.005 : null,
                 heldOut ? acc : null, heldOut ? acc - 0.015 : acc - 0.005, heldOut ? acc - 0.01 : acc, null, null,
                 trainSeconds(seed), wallSeconds(seed), 1000, 1 << 20, Map.of("forward", 1.0), run.model().toString()));
     }
@@ -87,7 +87,7 @@ final class RunFixtures {
             throws IOException {
         RunFolder run = RunFolder.create(folder);
         run.writeSummary(new RunSummary(Presets.DEFAULT, recipe(point), seed, "cifar10", holdout,
-                holdout > 0 ? 17 : 0, "cpu", "fp32", 2, EPOCHS, 2, RunStatus.DIVERGED, step, null, null, null, null,
+                holdout > 0 ? 17 : 0, "cpu", "fp32", 2, 1, EPOCHS, 2, RunStatus.DIVERGED, step, null, null, null, null,
                 null, null, 1, 2, 1000, 1 << 20, Map.of("forward", 1.0), run.model().toString()));
     }
 
