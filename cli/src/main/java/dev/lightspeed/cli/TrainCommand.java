@@ -154,6 +154,12 @@ final class TrainCommand implements Command {
             seed = saved.seed();
             holdout = saved.holdout() == 0 ? Holdout.NONE : new Holdout(saved.holdout(), saved.holdoutSeed());
             trainedEpochs = saved.epoch();
+            if (saved.worldSize() != ranks) {
+                throw new InputError("the run in " + outRoot + " was trained by " + saved.worldSize()
+                        + (saved.worldSize() == 1 ? " process" : " data-parallel processes") + "; continue it with as"
+                        + " many (" + (saved.worldSize() == 1 ? "without --nproc" : "--nproc " + saved.worldSize())
+                        + "), since each one's batchnorm statistics and share of the batch depend on them");
+            }
         } else if (launch.leads()) {
             OutputPaths.requireWritableFolder("--out", outRoot);
         }

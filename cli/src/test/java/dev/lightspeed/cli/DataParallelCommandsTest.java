@@ -104,6 +104,9 @@ class DataParallelCommandsTest {
         // Every row has the checkpoint written after it: the model is that of the last row's epoch.
         int rows = RunFolder.open(run).readMetrics().size();
         assertEquals(rows, RunFolder.open(run).resumeState().orElseThrow().epoch());
+        assertUsageError(run("train", "--resume", "--data", data.toString(), "--image-size", "16", "--cache-dir",
+                dir.resolve("cache").toString(), "--out", run.toString()),
+                "was trained by 2 data-parallel processes; continue it with as many (--nproc 2)");
     }
 
     /** The live worker this JVM started with {@code RANK=rank} in its environment. */
