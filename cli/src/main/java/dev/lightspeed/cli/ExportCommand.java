@@ -2,6 +2,7 @@ package dev.lightspeed.cli;
 
 import dev.lightspeed.export.ExportOptions;
 import dev.lightspeed.export.ExportResult;
+import dev.lightspeed.export.Int8Weights;
 import dev.lightspeed.export.Precision;
 import dev.lightspeed.models.Checkpoint;
 import dev.lightspeed.models.ImageGeometry;
@@ -33,7 +34,7 @@ final class ExportCommand implements Command {
     @Override
     public String usage() {
         return "--checkpoint FILE [--out FILE] [--tta] [--opset N] [--precision fp32|int8 [--calibration-images N] "
-                + "[--data DIR]]";
+                + "[--data DIR] [--int8-weights reduced|full]]";
     }
 
     @Override
@@ -61,6 +62,10 @@ final class ExportCommand implements Command {
                 .desc("training images, spread evenly over the training split, that calibrate an int8 export "
                         + "(default " + ModelExport.DEFAULT_CALIBRATION_IMAGES + ", or all of a smaller split)")
                 .get());
+        o.addOption(Option.builder().longOpt("int8-weights").hasArg().argName("R")
+                .desc("range of an int8 export's weight codes: reduced (default: ±63, safe on every CPU) or full "
+                        + "(±127, more precise, only where the CPU has VNNI, such as AVX512-VNNI or AVX-VNNI, or the "
+                        + "consumer is a GPU: CPUs without VNNI saturate it and lose accuracy)").get());
         DataOptions.add(o);
         return o;
     }
@@ -74,15 +79,21 @@ final class ExportCommand implements Command {
         boolean tta = line.hasOption("tta");
         Precision precision = line.hasOption("precision") ? Precision.parse(line.getOptionValue("precision"))
                 : Precision.FP32;
+        Int8Weights int8Weights = line.hasOption("int8-weights")
+                ? Int8Weights.parse(line.getOptionValue("int8-weights")) : Int8Weights.REDUCED;
         ExportOptions options = new ExportOptions(
                 Arguments.intValue(line, "opset", ExportOptions.defaultOpset(precision), 0), tta, precision,
-                Version.current());
+                int8Weights, Version.current());
         OptionalInt calibrationImages = line.hasOption("calibration-images")
                 ? OptionalInt.of(Arguments.intValue(line, "calibration-images", 0, 1)) : OptionalInt.empty();
         if (precision != Precision.INT8 && (line.hasOption("calibration-images") || line.hasOption("data")
                 || line.hasOption("download"))) {
             throw new InputError("--calibration-images, --data and --download calibrate an int8 export; add "
                     + "--precision int8 or leave them out");
+        }
+        if (precision != Precision.INT8 && line.hasOption("int8-weights")) {
+            throw new InputError("--int8-weights sets the weight range of an int8 export; add --precision int8 or "
+                    + "leave it out");
         }
         Path target = line.hasOption("out") ? Path.of(line.getOptionValue("out"))
                 : checkpointPath.toAbsolutePath().resolveSibling(defaultName(tta, precision));
@@ -93,7 +104,7 @@ final class ExportCommand implements Command {
                 calibrationImages);
 
         out.printf(Locale.ROOT, "wrote %s: %.1f MB, %d nodes, opset %d, %s, %s%n", result.path(),
-                result.bytes() / 1e6, result.nodes(), result.opset(), precisionDescription(result),
+                result.bytes() / 1e6, result.nodes(), result.opset(), precisionDescription(result, int8Weights),
                 result.ttaLevel() == 0 ? "plain (no test-time augmentation)"
                         : "test-time augmentation level " + result.ttaLevel() + " in the graph");
         out.printf(Locale.ROOT, "input %s float32 %s RGB in [0, 1]; output %s float32 [N, %d]%n",
@@ -106,8 +117,9 @@ final class ExportCommand implements Command {
         return "model" + (precision == Precision.FP32 ? "" : "-" + precision.label()) + (tta ? "-tta" : "") + ".onnx";
     }
 
-    private static String precisionDescription(ExportResult result) {
-        return result.calibrationImages() == 0 ? result.precision().label()
-                : result.precision().label() + " (calibrated on " + result.calibrationImages() + " training images)";
+    private static String precisionDescription(ExportResult result, Int8Weights int8Weights) {
+        return result.precision() != Precision.INT8 ? result.precision().label()
+                : result.precision().label() + " (" + int8Weights.label() + " weight range ±" + int8Weights.limit()
+                        + ", calibrated on " + result.calibrationImages() + " training images)";
     }
 }

@@ -4,6 +4,7 @@ import dev.lightspeed.data.Dataset;
 import dev.lightspeed.data.Holdout;
 import dev.lightspeed.export.ExportOptions;
 import dev.lightspeed.export.ExportResult;
+import dev.lightspeed.export.Int8Weights;
 import dev.lightspeed.export.Precision;
 import dev.lightspeed.models.Checkpoint;
 import dev.lightspeed.models.InputError;
@@ -98,6 +99,10 @@ final class TrainCommand implements Command {
                         + ModelExport.DEFAULT_CALIBRATION_IMAGES + " training images, or all of a smaller split "
                         + "(see lightspeed export)")
                 .get());
+        o.addOption(Option.builder().longOpt("export-int8-weights").hasArg().argName("R")
+                .desc("with --export-precision int8: reduced (default, safe on every CPU) or full weight range "
+                        + "(only for CPUs with VNNI or GPU consumers; see lightspeed export)")
+                .get());
         o.addOption(Option.builder().longOpt("profile")
                 .desc("wait for the device at phase boundaries so the phase split is exact (slower on CUDA)").get());
         o.addOption(Option.builder().longOpt("nproc").hasArg().argName("N")
@@ -165,9 +170,20 @@ final class TrainCommand implements Command {
         }
         Precision exportPrecision = line.hasOption("export-precision")
                 ? Precision.parse(line.getOptionValue("export-precision")) : Precision.FP32;
-        if ((line.hasOption("export-precision") || line.hasOption("export-tta")) && !line.hasOption("export")) {
-            throw new InputError("--export-precision and --export-tta shape the --export model; add --export FILE");
+        Int8Weights exportInt8Weights = line.hasOption("export-int8-weights")
+                ? Int8Weights.parse(line.getOptionValue("export-int8-weights")) : Int8Weights.REDUCED;
+        if ((line.hasOption("export-precision") || line.hasOption("export-tta")
+                || line.hasOption("export-int8-weights")) && !line.hasOption("export")) {
+            throw new InputError("--export-precision, --export-tta and --export-int8-weights shape the --export "
+                    + "model; add --export FILE");
         }
+        if (line.hasOption("export-int8-weights") && exportPrecision != Precision.INT8) {
+            throw new InputError("--export-int8-weights sets the weight range of an int8 export; add "
+                    + "--export-precision int8 or leave it out");
+        }
+        ExportOptions exportOptions = ExportOptions.defaults().withPrecision(exportPrecision)
+                .withInt8Weights(exportInt8Weights).withTta(line.hasOption("export-tta"))
+                .withProducerVersion(Version.current());
         if (line.hasOption("export") && launch.leads()) {
             OutputPaths.requireWritable("--export", Path.of(line.getOptionValue("export")));
         }
@@ -208,7 +224,7 @@ final class TrainCommand implements Command {
         }
         try {
             return train(line, out, training.withReplicas(replicas), launch, runs, seed, outRoot, resumed,
-                    traceFile, traceSteps, threads, exportPrecision);
+                    traceFile, traceSteps, threads, exportOptions);
         } catch (ReplicaFailure e) {
             throw new CommandFailed(e.getMessage());
         } finally {
@@ -238,7 +254,7 @@ final class TrainCommand implements Command {
 
     private int train(CommandLine line, PrintStream out, Training training, Launch launch, int runs, long seed,
             Path outRoot, RunFolder resumed, Path traceFile, ProfileSteps traceSteps, int threads,
-            Precision exportPrecision) throws Exception {
+            ExportOptions exportOptions) throws Exception {
         Dataset data = training.data();
         ComputeDevice device = training.device();
         TrainingTable table = new TrainingTable(out, data.hasValidation(), training.recipe().averagesWeights());
@@ -284,9 +300,7 @@ final class TrainCommand implements Command {
                 Path onnx = perRun(Path.of(line.getOptionValue("export")), runs, r);
                 // The moving average, when the recipe kept one, as export and eval choose by default.
                 Checkpoint trained = Checkpoint.load(result.checkpoint());
-                ExportResult exported = ModelExport.write(trained.withDefaultWeights(), onnx,
-                        ExportOptions.defaults().withPrecision(exportPrecision)
-                                .withTta(line.hasOption("export-tta")).withProducerVersion(Version.current()),
+                ExportResult exported = ModelExport.write(trained.withDefaultWeights(), onnx, exportOptions,
                         data::train, OptionalInt.empty());
                 out.println("exported " + exported.path());
             }

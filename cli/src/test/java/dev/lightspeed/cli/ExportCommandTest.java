@@ -1,5 +1,7 @@
 package dev.lightspeed.cli;
 
+import dev.lightspeed.export.onnx.ModelProto;
+import dev.lightspeed.models.OnnxContract;
 import dev.lightspeed.models.SafeTensors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -132,7 +134,9 @@ class ExportCommandTest {
                 "--json");
 
         assertEquals(0, export.status(), export.err());
-        assertTrue(export.out().contains("opset 20, int8 (calibrated on 8 training images)"), export.out());
+        assertTrue(export.out().contains("opset 20, int8 (reduced weight range ±63, calibrated on 8 training images)"),
+                export.out());
+        assertEquals("reduced", onnxMetadata(model).get(OnnxContract.KEY_INT8_WEIGHTS));
         assertTrue(Files.size(model) < 3_000_000, "int8 weights take a quarter of float's 8 MB");
         assertEquals(0, eval.status(), eval.err());
         assertTrue(eval.out().contains("\"images\" : 20"), eval.out());
@@ -158,6 +162,46 @@ class ExportCommandTest {
         try (Stream<Path> files = Files.list(folder)) {
             assertTrue(files.noneMatch(p -> p.toString().endsWith(".onnx")), "a refused export writes nothing");
         }
+    }
+
+    @Test
+    void int8WeightRangeIsCheckedBeforeAnyWork() throws Exception {
+        Path checkpoint = OnnxCommandFixtures.checkpoint(folder, "model.safetensors");
+        String path = checkpoint.toString();
+
+        assertUsageError(run("export", "--checkpoint", path, "--precision", "int8", "--int8-weights", "7bit"),
+                "unknown int8 weight range '7bit'; choose one of reduced, full");
+        assertUsageError(run("export", "--checkpoint", path, "--int8-weights", "full"),
+                "--int8-weights sets the weight range of an int8 export; add --precision int8 or leave it out");
+        assertUsageError(run("export", "--checkpoint", path, "--precision", "fp32", "--int8-weights", "reduced"),
+                "--int8-weights sets the weight range of an int8 export");
+        try (Stream<Path> files = Files.list(folder)) {
+            assertTrue(files.noneMatch(p -> p.toString().endsWith(".onnx")), "a refused export writes nothing");
+        }
+    }
+
+    @Test
+    void fullInt8WeightRangeIsWrittenAndRecorded() throws Exception {
+        Path checkpoint = OnnxCommandFixtures.checkpoint(folder, "model.safetensors");
+        Path data = OnnxCommandFixtures.syntheticCifar(folder, 10);
+        Path model = folder.resolve("full.onnx");
+
+        CommandLineRun.Outcome export = run("export", "--checkpoint", checkpoint.toString(), "--out",
+                model.toString(), "--precision", "int8", "--int8-weights", "full", "--calibration-images", "4",
+                "--data", data.toString());
+
+        assertEquals(0, export.status(), export.err());
+        assertTrue(export.out().contains("int8 (full weight range ±127, calibrated on 4 training images)"),
+                export.out());
+        assertEquals("full", onnxMetadata(model).get(OnnxContract.KEY_INT8_WEIGHTS));
+        assertEquals("int8", onnxMetadata(model).get(OnnxContract.KEY_PRECISION));
+    }
+
+    private static Map<String, String> onnxMetadata(Path model) throws Exception {
+        Map<String, String> values = new LinkedHashMap<>();
+        ModelProto.parseFrom(Files.readAllBytes(model)).getMetadataPropsList()
+                .forEach(p -> values.put(p.getKey(), p.getValue()));
+        return values;
     }
 
 }

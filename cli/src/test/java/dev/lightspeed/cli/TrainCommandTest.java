@@ -54,6 +54,12 @@ class TrainCommandTest {
         assertUsageError(run("train", "--export-precision", "int8"), "add --export FILE");
         assertUsageError(run("train", "--export", dir.resolve("m.onnx").toString(), "--export-precision", "int4"),
                 "unknown precision 'int4'");
+        String onnx = dir.resolve("m.onnx").toString();
+        assertUsageError(run("train", "--export-int8-weights", "full"), "add --export FILE");
+        assertUsageError(run("train", "--export", onnx, "--export-int8-weights", "full"),
+                "--export-int8-weights sets the weight range of an int8 export; add --export-precision int8");
+        assertUsageError(run("train", "--export", onnx, "--export-precision", "int8", "--export-int8-weights", "all"),
+                "unknown int8 weight range 'all'; choose one of reduced, full");
         assertFalse(Files.exists(dir.resolve("a")));
     }
 

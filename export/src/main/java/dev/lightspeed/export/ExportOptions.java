@@ -10,9 +10,12 @@ import dev.lightspeed.models.InputError;
  * @param tta             whether the graph averages test-time-augmented views (level 2) rather than scoring the
  *                        image alone
  * @param precision       number format of the convolutions
+ * @param int8Weights     range of the weight codes of an int8 export (null: {@link Int8Weights#REDUCED}, which
+ *                        every CPU computes correctly); a float32 export ignores it
  * @param producerVersion the lightspeed version recorded in the model
  */
-public record ExportOptions(int opset, boolean tta, Precision precision, String producerVersion) {
+public record ExportOptions(int opset, boolean tta, Precision precision, Int8Weights int8Weights,
+        String producerVersion) {
 
     public static final int DEFAULT_OPSET = 17;
     /** Every operator the exporter writes has kept its semantics from opset 17 through 21. */
@@ -35,14 +38,22 @@ public record ExportOptions(int opset, boolean tta, Precision precision, String 
                     + NetworkGraph.GELU_OPSET + " or later (its GELU is the opset-" + NetworkGraph.GELU_OPSET
                     + " Gelu operator); choose " + NetworkGraph.GELU_OPSET + " or later, or keep the default");
         }
+        if (int8Weights == null) {
+            int8Weights = Int8Weights.REDUCED;
+        }
         if (producerVersion == null || producerVersion.isBlank()) {
             producerVersion = "dev";
         }
     }
 
+    /** With the {@link Int8Weights#REDUCED} weight range. */
+    public ExportOptions(int opset, boolean tta, Precision precision, String producerVersion) {
+        this(opset, tta, precision, Int8Weights.REDUCED, producerVersion);
+    }
+
     /** Opset 17, float32, no test-time augmentation. */
     public static ExportOptions defaults() {
-        return new ExportOptions(DEFAULT_OPSET, false, Precision.FP32, "dev");
+        return new ExportOptions(DEFAULT_OPSET, false, Precision.FP32, Int8Weights.REDUCED, "dev");
     }
 
     /** The opset written when none is asked for: the widely supported 17, or for int8 the first with Gelu. */
@@ -51,20 +62,25 @@ public record ExportOptions(int opset, boolean tta, Precision precision, String 
     }
 
     public ExportOptions withTta(boolean value) {
-        return new ExportOptions(opset, value, precision, producerVersion);
+        return new ExportOptions(opset, value, precision, int8Weights, producerVersion);
     }
 
     public ExportOptions withOpset(int value) {
-        return new ExportOptions(value, tta, precision, producerVersion);
+        return new ExportOptions(value, tta, precision, int8Weights, producerVersion);
     }
 
     /** Switches precision and moves to that precision's default opset. */
     public ExportOptions withPrecision(Precision value) {
-        return new ExportOptions(defaultOpset(value), tta, value, producerVersion);
+        return new ExportOptions(defaultOpset(value), tta, value, int8Weights, producerVersion);
+    }
+
+    /** The weight range an int8 export uses; a float32 export ignores it. */
+    public ExportOptions withInt8Weights(Int8Weights value) {
+        return new ExportOptions(opset, tta, precision, value, producerVersion);
     }
 
     public ExportOptions withProducerVersion(String value) {
-        return new ExportOptions(opset, tta, precision, value);
+        return new ExportOptions(opset, tta, precision, int8Weights, value);
     }
 
     public int ttaLevel() {

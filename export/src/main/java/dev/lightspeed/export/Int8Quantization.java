@@ -5,18 +5,11 @@ import dev.lightspeed.models.TensorData;
 /**
  * The arithmetic of the int8 graph, in the scheme ONNX Runtime's CPU kernels run fastest on x86: activations
  * uint8 with a per-tensor scale and zero point (asymmetric, so that GELU's small negative lobe does not waste half
- * the codes), weights int8 symmetric per output channel (in a 7-bit range, see {@link #WEIGHT_LIMIT}), biases int32 at scale input·weight so that the integer
+ * the codes), weights int8 symmetric per output channel (within the chosen {@link Int8Weights} range, by default
+ * the 7-bit one that every CPU computes correctly), biases int32 at scale input·weight so that the integer
  * accumulator adds them directly.
  */
 final class Int8Quantization {
-
-    /**
-     * Weight codes use 7 of int8's 8 bits. x86 CPUs without VNNI (AVX2, and AVX-512 before VNNI) multiply uint8
-     * activations by int8 weights with an instruction that adds pairs of products in 16 bits and saturates: with
-     * weights up to ±127 a pair can reach 2 · 255 · 127 and be clipped, and on an AVX2-only CPU a full-range
-     * model lost over half its accuracy that way (BENCHMARKS.md). At ±63 no pair can overflow, on any CPU.
-     */
-    static final int WEIGHT_LIMIT = 63;
 
     private Int8Quantization() {
     }
@@ -54,7 +47,8 @@ final class Int8Quantization {
      * trained airbench94, rounding its whitening weights tap by tap cost 25 test images of 10,000; with sums kept,
      * none).
      */
-    static ChannelWeights perChannel(TensorData weight) {
+    static ChannelWeights perChannel(TensorData weight, Int8Weights range) {
+        int limit = range.limit();
         float[] values = weight.values();
         int channels = (int) weight.shape()[0];
         int perChannel = values.length / channels;
@@ -67,23 +61,26 @@ final class Int8Quantization {
                 largest = Math.max(largest, Math.abs(values[i]));
             }
             // An all-zero filter still needs a positive scale; its codes are all zero whatever the scale.
-            scales[c] = largest == 0 ? 1f : largest / WEIGHT_LIMIT;
+            scales[c] = largest == 0 ? 1f : largest / limit;
             for (int group = c * perChannel; group < (c + 1) * perChannel; group += taps) {
-                roundKeepingSum(values, group, taps, scales[c], codes);
+                roundKeepingSum(values, group, taps, scales[c], limit, codes);
             }
         }
         return new ChannelWeights(codes, scales);
     }
 
-    /** Rounds values[from, from + count) / scale to codes whose sum is the rounded sum of the exact quotients. */
-    private static void roundKeepingSum(float[] values, int from, int count, float scale, byte[] codes) {
+    /**
+     * Rounds values[from, from + count) / scale to codes within ±limit whose sum is the rounded sum of the exact
+     * quotients.
+     */
+    private static void roundKeepingSum(float[] values, int from, int count, float scale, int limit, byte[] codes) {
         double[] exact = new double[count];
         int[] rounded = new int[count];
         double exactSum = 0;
         long roundedSum = 0;
         for (int i = 0; i < count; i++) {
             exact[i] = values[from + i] / (double) scale;
-            rounded[i] = (int) Math.max(-WEIGHT_LIMIT, Math.min(WEIGHT_LIMIT, Math.round(exact[i])));
+            rounded[i] = (int) Math.max(-limit, Math.min(limit, Math.round(exact[i])));
             exactSum += exact[i];
             roundedSum += rounded[i];
         }
@@ -94,7 +91,7 @@ final class Int8Quantization {
             // The tap whose rounding went furthest against the needed direction, and that can still move.
             int best = -1;
             for (int i = 0; i < count; i++) {
-                boolean room = Math.abs(rounded[i] + step) <= WEIGHT_LIMIT;
+                boolean room = Math.abs(rounded[i] + step) <= limit;
                 if (!moved[i] && room
                         && (best < 0 || step * (exact[i] - rounded[i]) > step * (exact[best] - rounded[best]))) {
                     best = i;

@@ -38,6 +38,7 @@ final class NetworkGraph {
     private final OnnxGraphBuilder graph;
     private final int opset;
     private final Calibration calibration;
+    private final Int8Weights weightRange;
     private final String pixels;
     private final Set<String> activations = new LinkedHashSet<>();
     /** Float value → its quantized-dequantized form, in the int8 graph. */
@@ -51,10 +52,12 @@ final class NetworkGraph {
     private final Map<String, String> floatNames = new HashMap<>();
     private final Map<String, String> geluConstants = new HashMap<>();
 
-    private NetworkGraph(OnnxGraphBuilder graph, int opset, Calibration calibration, String pixels) {
+    private NetworkGraph(OnnxGraphBuilder graph, int opset, Calibration calibration, Int8Weights weightRange,
+            String pixels) {
         this.graph = graph;
         this.opset = opset;
         this.calibration = calibration;
+        this.weightRange = weightRange;
         this.pixels = pixels;
     }
 
@@ -63,10 +66,11 @@ final class NetworkGraph {
      * {@link #activations()} lists the values a quantized graph needs ranges for.
      *
      * @param calibration null for float32 convolutions, otherwise the ranges of every activation
+     * @param weightRange the range of the int8 weight codes; unused without a calibration
      */
-    static NetworkGraph append(OnnxGraphBuilder graph, int opset, Calibration calibration, FoldedNetwork network,
-            String image, String logits) {
-        NetworkGraph writer = new NetworkGraph(graph, opset, calibration, image);
+    static NetworkGraph append(OnnxGraphBuilder graph, int opset, Calibration calibration, Int8Weights weightRange,
+            FoldedNetwork network, String image, String logits) {
+        NetworkGraph writer = new NetworkGraph(graph, opset, calibration, weightRange, image);
         String features = writer.steps(network.steps(), image, logits);
         if (!features.equals(logits)) {
             throw new IllegalStateException("the network does not end with its head");
@@ -133,7 +137,7 @@ final class NetworkGraph {
         // Already on the grid: the scale of the activation it carries; just quantized: its own (the pixels' too).
         ActivationScale inputScale = scaleOf(onGrid.getOrDefault(codes, base(codes)));
         long[] perChannel = {conv.outputChannels()};
-        ChannelWeights weights = Int8Quantization.perChannel(conv.weight());
+        ChannelWeights weights = Int8Quantization.perChannel(conv.weight(), weightRange);
         List<String> inputs = new ArrayList<>(List.of(
                 codes,
                 dequantizePerChannel(name + ".weight",

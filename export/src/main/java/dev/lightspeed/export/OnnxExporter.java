@@ -112,8 +112,10 @@ public final class OnnxExporter {
                 geometry.size());
         String logits = OnnxContract.OUTPUT;
         NetworkGraph writer = options.tta()
-                ? TtaGraph.appendAveragedLogits(graph, options.opset(), calibration, network, image, logits)
-                : NetworkGraph.append(graph, options.opset(), calibration, network, image, logits);
+                ? TtaGraph.appendAveragedLogits(graph, options.opset(), calibration, options.int8Weights(), network,
+                        image, logits)
+                : NetworkGraph.append(graph, options.opset(), calibration, options.int8Weights(), network, image,
+                        logits);
         graph.floatOutput(OnnxContract.OUTPUT, OnnxContract.BATCH, network.numClasses());
         return writer;
     }

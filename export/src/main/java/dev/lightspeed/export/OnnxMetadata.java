@@ -37,9 +37,10 @@ public final class OnnxMetadata {
         meta.put(OnnxContract.KEY_TOOL_VERSION, options.producerVersion());
         meta.put(OnnxContract.KEY_PRECISION, options.precision().label());
         if (calibration != null) {
-            meta.put(OnnxContract.KEY_QUANTIZATION, "QDQ: int8 weights symmetric per output channel, uint8 activations per "
-                    + "tensor, int32 biases; activation ranges min-max over " + calibration.images()
-                    + " training images");
+            meta.put(OnnxContract.KEY_QUANTIZATION, "QDQ: int8 weights symmetric per output channel within ±"
+                    + options.int8Weights().limit() + ", uint8 activations per tensor, int32 biases; activation "
+                    + "ranges min-max over " + calibration.images() + " training images");
+            meta.put(OnnxContract.KEY_INT8_WEIGHTS, options.int8Weights().label());
         }
         return meta;
     }

@@ -23,8 +23,8 @@ final class TtaGraph {
     }
 
     /** Appends the averaged logits as {@code logits}; returns the writer of the network that scores the views. */
-    static NetworkGraph appendAveragedLogits(OnnxGraphBuilder graph, int opset, Calibration calibration, FoldedNetwork network,
-            String image, String logits) {
+    static NetworkGraph appendAveragedLogits(OnnxGraphBuilder graph, int opset, Calibration calibration,
+            Int8Weights weightRange, FoldedNetwork network, String image, String logits) {
         int size = network.spec().imageSize();
         int pad = TestTimeAugmentation.padding(LEVEL);
         String pads = graph.int64Vector("tta/pads", 0, 0, pad, pad, 0, 0, pad, pad);
@@ -56,7 +56,8 @@ final class TtaGraph {
         String allViews = graph.node("tta/all_views", "Concat", List.of(views, mirrored), integer("axis", 0));
 
         String viewLogits = "tta/view_logits";
-        NetworkGraph writer = NetworkGraph.append(graph, opset, calibration, network, allViews, viewLogits);
+        NetworkGraph writer = NetworkGraph.append(graph, opset, calibration, weightRange, network, allViews,
+                viewLogits);
         int viewCount = VIEWS.size();
         float[] weights = new float[viewCount];
         for (int v = 0; v < viewCount; v++) {

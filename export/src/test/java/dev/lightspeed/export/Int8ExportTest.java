@@ -103,6 +103,34 @@ class Int8ExportTest {
         assertTrue(metadata(model).get(OnnxContract.KEY_QUANTIZATION).contains(IMAGES + " training images"));
     }
 
+    @Test
+    void int8ModelRecordsTheWeightRangeItsCodesUse() {
+        ModelProto reduced = OnnxExporter.toModel(checkpoint, int8(), calibration);
+        ModelProto full = OnnxExporter.toModel(checkpoint, int8().withInt8Weights(Int8Weights.FULL), calibration);
+
+        assertEquals("reduced", metadata(reduced).get(OnnxContract.KEY_INT8_WEIGHTS));
+        assertEquals(63, largestWeightCode(reduced));
+        assertTrue(metadata(reduced).get(OnnxContract.KEY_QUANTIZATION).contains("within ±63"));
+        assertEquals("full", metadata(full).get(OnnxContract.KEY_INT8_WEIGHTS));
+        assertEquals(127, largestWeightCode(full));
+        assertTrue(metadata(full).get(OnnxContract.KEY_QUANTIZATION).contains("within ±127"));
+        ModelProto fp32 = OnnxExporter.toModel(checkpoint, ExportOptions.defaults().withInt8Weights(Int8Weights.FULL));
+        assertFalse(metadata(fp32).containsKey(OnnxContract.KEY_INT8_WEIGHTS), "a float model has no weight codes");
+    }
+
+    /** The largest magnitude of any conv's int8 weight code. */
+    private static int largestWeightCode(ModelProto model) {
+        int largest = 0;
+        for (TensorProto tensor : model.getGraph().getInitializerList()) {
+            if (tensor.getName().endsWith(".weight_quantized")) {
+                for (byte code : tensor.getRawData().toByteArray()) {
+                    largest = Math.max(largest, Math.abs(code));
+                }
+            }
+        }
+        return largest;
+    }
+
     /** The networks whose int8 graphs are compared with their float graphs. */
     enum Network {
         AIRBENCH94(() -> RandomCheckpoints.airbench94(5)),

@@ -47,6 +47,11 @@ public final class OnnxContract {
     public static final String KEY_PRECISION = "precision";
     /** For int8: the quantization scheme and its calibration, in words. */
     public static final String KEY_QUANTIZATION = "quantization";
+    /**
+     * For int8: the range of the weight codes, reduced (±63, which every CPU computes correctly) or full (±127,
+     * computed correctly only by CPUs with VNNI and by GPUs).
+     */
+    public static final String KEY_INT8_WEIGHTS = "int8_weights";
 
     private OnnxContract() {
     }
