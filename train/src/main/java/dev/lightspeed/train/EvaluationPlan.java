@@ -61,28 +61,28 @@ final class EvaluationPlan {
         return new Scores(validationScores, testScores);
     }
 
-    /** A plain pass, then (after the last epoch) the TTA pass, unless TTA level 0 makes it the same pass. */
+    /** A plain pass; after the last epoch the TTA pass, whose first view is the plain pass. */
     private SplitScores score(Network network, DeviceImages split, boolean last) {
-        Evaluation.Result plain = shared(network, split, 0);
-        SplitScores scores = SplitScores.plain(plain.loss(), plain.accuracy());
-        if (!last) {
-            return scores;
-        }
-        return scores.withTta(recipe.ttaLevel() == 0 ? plain.accuracy()
-                : shared(network, split, recipe.ttaLevel()).accuracy());
+        int level = last ? recipe.ttaLevel() : 0;
+        Evaluation.Scored scored = shared(network, split, level);
+        SplitScores scores = SplitScores.plain(scored.plain().loss(), scored.plain().accuracy());
+        return last ? scores.withTta(scored.augmented().accuracy()) : scores;
     }
 
     /** The split scored by every replica on its share, the counts added up. */
-    private Evaluation.Result shared(Network network, DeviceImages split, int ttaLevel) {
+    private Evaluation.Scored shared(Network network, DeviceImages split, int ttaLevel) {
         DeviceImages share = split.share(replicas.rank(), replicas.size());
-        double[] mine = {0, 0};
+        double[] mine = {0, 0, 0, 0};
         if (share.count() > 0) {
-            Evaluation.Result result = Evaluation.evaluate(network, share, ttaLevel, batch);
-            mine = new double[] {result.correct(), result.lossSum()};
+            Evaluation.Scored scored = Evaluation.evaluateViews(network, share, ttaLevel, batch);
+            mine = new double[] {scored.plain().correct(), scored.plain().lossSum(), scored.augmented().correct(),
+                    scored.augmented().lossSum()};
         }
         // On the device: NCCL reduces device tensors only.
-        Tensor totals = Tensor.create(mine, 2).to(device.device(), ScalarType.Double);
+        Tensor totals = Tensor.create(mine, mine.length).to(device.device(), ScalarType.Double);
         replicas.sum(List.of(totals));
-        return new Evaluation.Result(totals.get(0).item_double(), totals.get(1).item_double(), split.count(), null);
+        return new Evaluation.Scored(
+                new Evaluation.Result(totals.get(0).item_double(), totals.get(1).item_double(), split.count(), null),
+                new Evaluation.Result(totals.get(2).item_double(), totals.get(3).item_double(), split.count(), null));
     }
 }

@@ -105,7 +105,10 @@ class NetworkTest {
             network.tensor("norm.running_var").copy_(torch.rand(6).add(scalar(0.5)));
             network.tensor("norm.weight").copy_(torch.rand(6).add(scalar(0.5)));
             network.tensor("norm.bias").copy_(torch.randn(6));
-            Tensor logits = network.forward(images.contiguous(MemoryFormat.ChannelsLast), false, false);
+            Tensor input = images.contiguous(MemoryFormat.ChannelsLast);
+            Tensor logits = network.forward(input, false, false);
+            // The forward releases its intermediates as it goes, never the caller's input.
+            assertTrue(torch.equal(logits, network.forward(input, false, false)), "a second pass on the same input");
 
             Tensor x = torch.conv2d(images, network.tensor("conv.weight"),
                     new TensorOptional(network.tensor("conv.bias")), new long[] {2, 2}, new long[] {1, 1},
