@@ -22,6 +22,7 @@ import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 
 import java.io.PrintStream;
+import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
@@ -42,8 +43,8 @@ final class EvalCommand implements Command {
 
     @Override
     public String usage() {
-        return "(--model FILE [--provider cpu|cuda|tensorrt] | --checkpoint FILE [--weights live|ema]) [--data DIR]"
-                + " [--batch-size N] [--tta] [--json] [--profile-out FILE]";
+        return "(--model FILE [--provider cpu|cuda|tensorrt] | --checkpoint FILE [--weights live|ema]"
+                + " [--tta-fraction F]) [--data DIR] [--batch-size N] [--tta] [--json] [--profile-out FILE]";
     }
 
     @Override
@@ -60,6 +61,10 @@ final class EvalCommand implements Command {
         o.addOption(Option.builder().longOpt("tta")
                 .desc("score test-time augmentation (level 2) by feeding six views per image to a plain model")
                 .get());
+        o.addOption(Option.builder().longOpt("tta-fraction").hasArg().argName("F")
+                .desc("with --checkpoint and --tta: selective TTA, every image scored plain and only the least"
+                        + " confident share F of each batch (0 < F <= 1, default 1: every image) on the other views;"
+                        + " ONNX models score every view").get());
         o.addOption(Option.builder().longOpt("json").desc("print the report as JSON").get());
         WeightsOption.add(o);
         o.addOption(Option.builder().longOpt("checkpoint").hasArg().argName("FILE")
@@ -74,8 +79,9 @@ final class EvalCommand implements Command {
 
     @Override
     public int run(CommandLine line, PrintStream out) throws Exception {
+        double ttaFraction = ttaFraction(line);
         if (line.hasOption("checkpoint")) {
-            return runCheckpoint(line, out);
+            return runCheckpoint(line, ttaFraction, out);
         }
         if (line.hasOption("weights")) {
             throw new InputError("--weights chooses among a checkpoint's weights; an ONNX model holds the ones it was"
@@ -110,7 +116,32 @@ final class EvalCommand implements Command {
         return Main.OK;
     }
 
-    private static int runCheckpoint(CommandLine line, PrintStream out) throws Exception {
+    /**
+     * {@code --tta-fraction}, refused without {@code --checkpoint} and {@code --tta}: the exported TTA graph and
+     * the views fed to a plain ONNX model score every view of every image.
+     */
+    private static double ttaFraction(CommandLine line) {
+        if (!line.hasOption("tta-fraction")) {
+            return 1.0;
+        }
+        if (!line.hasOption("checkpoint") || !line.hasOption("tta")) {
+            throw new InputError("--tta-fraction needs --checkpoint and --tta: only the libtorch scoring of a"
+                    + " checkpoint runs the views on part of a batch; an ONNX model scores every view of every image");
+        }
+        String raw = line.getOptionValue("tta-fraction");
+        double fraction;
+        try {
+            fraction = Double.parseDouble(raw.trim());
+        } catch (NumberFormatException e) {
+            throw new InputError("--tta-fraction expects a number in (0, 1], got '" + raw + "'");
+        }
+        if (!(fraction > 0 && fraction <= 1)) {
+            throw new InputError("--tta-fraction must be in (0, 1] (1: every image gets every view), got " + raw);
+        }
+        return fraction;
+    }
+
+    private static int runCheckpoint(CommandLine line, double ttaFraction, PrintStream out) throws Exception {
         if (line.hasOption("model")) {
             throw new InputError("give --model (ONNX Runtime) or --checkpoint (libtorch), not both");
         }
@@ -130,7 +161,7 @@ final class EvalCommand implements Command {
         ModelFit.require(checkpoint, model.classes().size(), model.classes(), ImageGeometry.of(model.architecture()),
                 test.classes(), test.images().geometry());
         EvalReport report = TorchScorer.evaluate(loaded, test.images(), device, batch, warmup, line.hasOption("tta"),
-                traceFile);
+                ttaFraction, traceFile);
         printReport(report, json, traceFile, out);
         return Main.OK;
     }
@@ -149,7 +180,7 @@ final class EvalCommand implements Command {
 
     static void print(EvalReport report, PrintStream out) {
         out.printf(Locale.ROOT, "model      %s (%s, test-time augmentation: %s)%n", report.model(),
-                report.precision(), describe(report.tta()));
+                report.precision(), describe(report.tta(), report.ttaFraction()));
         out.printf(Locale.ROOT, "provider   %s, %s, batch %d%n", report.provider(),
                 report.threads() + " threads", report.batchSize());
         out.printf(Locale.ROOT, "accuracy   %.2f %% (%d / %d)%n", 100 * report.accuracy(), report.correct(),
@@ -167,11 +198,14 @@ final class EvalCommand implements Command {
                 t.scoringSeconds(), t.imagesPerSecond(), t.p50BatchMillis(), t.p95BatchMillis(), t.batches());
     }
 
-    private static String describe(TtaMode tta) {
+    private static String describe(TtaMode tta, double fraction) {
+        String share = fraction == 1 ? ""
+                : " to the least confident " + BigDecimal.valueOf(fraction).movePointRight(2).stripTrailingZeros()
+                        .toPlainString() + " % of each batch";
         return switch (tta) {
             case NONE -> "none";
             case IN_GRAPH -> "level " + tta.level() + ", in the graph";
-            case VIEWS -> "level " + tta.level() + ", views fed by eval";
+            case VIEWS -> "level " + tta.level() + ", views fed by eval" + share;
         };
     }
 

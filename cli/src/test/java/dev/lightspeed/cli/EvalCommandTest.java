@@ -101,6 +101,37 @@ class EvalCommandTest {
     }
 
     @Test
+    void ttaFractionGoesWithACheckpointAndTtaOnly() {
+        String fraction = "needs --checkpoint and --tta";
+        assertUsageError(run("eval", "--tta-fraction", "0.5"), fraction);
+        assertUsageError(eval(plainModel, "--tta", "--tta-fraction", "0.5"), fraction);
+        assertUsageError(eval(ttaModel, "--tta-fraction", "0.5"), fraction);
+        assertUsageError(run("eval", "--checkpoint", checkpoint.toString(), "--data", data.toString(),
+                "--tta-fraction", "0.5"), fraction);
+        for (String bad : List.of("0", "-0.2", "1.5", "NaN")) {
+            assertUsageError(run("eval", "--checkpoint", checkpoint.toString(), "--data", data.toString(), "--tta",
+                    "--tta-fraction", bad), "--tta-fraction must be in (0, 1]");
+        }
+        assertUsageError(run("eval", "--checkpoint", checkpoint.toString(), "--data", data.toString(), "--tta",
+                "--tta-fraction", "half"), "--tta-fraction expects a number in (0, 1], got 'half'");
+    }
+
+    @Test
+    void aCheckpointScoredWithATtaFractionSaysSo() throws Exception {
+        CommandLineRun.Outcome outcome = run("eval", "--checkpoint", checkpoint.toString(), "--data",
+                data.toString(), "--device", "cpu", "--precision", "fp32", "--tta", "--tta-fraction", "0.3");
+        assertEquals(0, outcome.status(), outcome.err());
+        assertTrue(outcome.out().contains("test-time augmentation: level 2, views fed by eval to the least confident"
+                + " 30 % of each batch"), outcome.out());
+        JsonNode report = new ObjectMapper().readTree(run("eval", "--checkpoint", checkpoint.toString(), "--data",
+                data.toString(), "--device", "cpu", "--precision", "fp32", "--tta", "--tta-fraction", "0.3",
+                "--json").out());
+        assertEquals("views", report.get("tta").asText());
+        assertEquals(0.3, report.get("tta_fraction").asDouble());
+        assertEquals(TEST_IMAGES, report.get("images").asInt());
+    }
+
+    @Test
     void weightsFlagOnAnOnnxModelIsUsageError() {
         assertUsageError(eval(plainModel, "--weights", "ema"), "drop --weights or evaluate the --checkpoint");
     }

@@ -43,6 +43,11 @@ import java.util.Map;
  * @param cutout             side of a square zeroed at a random place inside every training image each epoch (0
  *                           for none)
  * @param ttaLevel           test-time augmentation of the final evaluation: 0 none, 1 mirror, 2 mirror + 1-px shifts
+ * @param ttaFraction        the share of each evaluation batch that gets the TTA views (selective TTA): every image is
+ *                           scored on its plain view, and only the ⌈fraction × batch⌉ least confident ones (lowest
+ *                           softmax top-1 probability of the plain logits, ties by position) on the level's other
+ *                           views, the rest keeping their plain logits; 1 (every image gets every view) in every
+ *                           preset
  * @param emaDecay           weight of the old average per step in an exponential moving average of the weights (and
  *                           batchnorm statistics), evaluated beside the live weights; 0 keeps no average
  * @param emaStartStep       the step whose weights start the average
@@ -73,6 +78,7 @@ public record Recipe(
         String flip,
         int cutout,
         int ttaLevel,
+        double ttaFraction,
         double emaDecay,
         int emaStartStep,
         int emaEvery) {
@@ -119,6 +125,8 @@ public record Recipe(
                 + "] (0 for none), got " + cutout);
         require(ttaLevel >= 0 && ttaLevel <= TestTimeAugmentation.MAX_LEVEL,
                 "tta-level must be 0, 1 or 2, got " + ttaLevel);
+        require(ttaFraction > 0 && ttaFraction <= 1, "tta-fraction must be in (0, 1] (1: every image gets every"
+                + " TTA view), got " + ttaFraction);
         require(emaDecay == 0 || (emaDecay > 0 && emaDecay < 1), "ema-decay must be in (0, 1), or 0 for no average,"
                 + " got " + emaDecay);
         require(emaStartStep >= 0, "ema-start-step must not be negative, got " + emaStartStep);
@@ -209,8 +217,8 @@ public record Recipe(
     public Recipe withArchitecture(ArchitectureSpec other) {
         return new Recipe(preset, other, epochs, batchSize, lrScale, lrSchedule, labelSmoothing, lossReduction,
                 filterOptimizer, filterLr, muonMomentum, newtonSchulzSteps, biasLr, headLr, sgdMomentum, weightDecay,
-                weightDecayForm, translate, translatePadding, flip, cutout, ttaLevel, emaDecay, emaStartStep,
-                emaEvery);
+                weightDecayForm, translate, translatePadding, flip, cutout, ttaLevel, ttaFraction, emaDecay,
+                emaStartStep, emaEvery);
     }
 
     /** Whether the run keeps an exponential moving average of its weights. */

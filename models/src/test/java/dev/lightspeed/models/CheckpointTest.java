@@ -167,8 +167,10 @@ class CheckpointTest {
                 new Layer.Whitening("whiten", 2, 5e-4, 200, 1), List.of(8, 16, 16), 256.0, 1e-12, 0.4));
         assertEquals(narrow, v1.architecture());
         Recipe preset = Presets.named("airbench94");
+        // Every image got every TTA view then (tta-fraction 1).
         assertEquals(new Recipe("airbench94", narrow, 1, 100, 1.0, preset.lrSchedule(), 0.2, "sum", "muon", 0.24, 0.6,
-                3, 0.053, 0.67, 0.85, 2e-6, "per-sample", 2, "reflect", "alternating", 0, 2, 0, 0, 1), v1.recipe());
+                3, 0.053, 0.67, 0.85, 2e-6, "per-sample", 2, "reflect", "alternating", 0, 2, 1.0, 0, 0, 1),
+                v1.recipe());
         assertFalse(v1.hasAverage(), "the first format predates weight averages");
         assertEquals(preset.filterLr(), v1.recipe().filterLr());
         // As the fixture's writer stored them: the names and statistics of the dataset it stood in for.

@@ -113,6 +113,24 @@ class RecipeJsonTest {
                 Json.STRICT.createObjectNode(), "older file")), "older file lacks field 'tta-level'");
     }
 
+    @Test
+    void aRecipeWrittenBeforeTtaFractionExistedScoresEveryImageOnEveryView(@TempDir Path dir) throws IOException {
+        ObjectNode older = RecipeJson.tree(AIRBENCH94.with("epochs", "3"));
+        older.remove("tta-fraction");
+        Path file = Files.writeString(dir.resolve("older.json"), older.toString());
+        Recipe read = RecipeJson.readFile(file);
+        assertEquals(1.0, read.ttaFraction());
+        assertEquals(AIRBENCH94.with("epochs", "3"), read, "the file names its preset, airbench94");
+        assertEquals(1.0, RecipeJson.recipe(older, "older metadata").ttaFraction());
+        // A file that names it keeps its value; a bad value is a one-line error naming the file.
+        Path quarter = Files.writeString(dir.resolve("quarter.json"),
+                "{\"base\": \"airbench94\", \"tta-fraction\": 0.25}");
+        assertEquals(0.25, RecipeJson.readFile(quarter).ttaFraction());
+        assertFileError(dir, "{\"base\": \"airbench94\", \"tta-fraction\": 0}", "tta-fraction must be in (0, 1]");
+        assertFileError(dir, "{\"base\": \"airbench94\", \"tta-fraction\": \"most\"}",
+                "tta-fraction expects a number, got 'most'");
+    }
+
     /**
      * Recipes written before networks were layer lists (block widths, a final pool, the whitening stem's settings
      * among the recipe's fields, a boolean alternating flip) read as the same network and training.

@@ -44,6 +44,7 @@ class RecipeTest {
         assertEquals("alternating", r.flip());
         assertEquals(0, r.cutout());
         assertEquals(2, r.ttaLevel());
+        assertEquals(1.0, r.ttaFraction(), "every image gets every view");
         assertEquals(0.0, r.emaDecay());
         assertEquals(0, r.emaStartStep());
         assertEquals(1, r.emaEvery());
@@ -86,6 +87,7 @@ class RecipeTest {
         assertEquals("random", r.flip());
         assertEquals(8, r.cutout());
         assertEquals(0, r.ttaLevel(), "dawn.py scores the test set as it is");
+        assertEquals(1.0, r.ttaFraction());
 
         Map<String, long[]> shapes = r.architecture().tensorShapes();
         List<String> convs = shapes.keySet().stream().filter(n -> n.endsWith("conv.weight") || n.matches(
@@ -112,7 +114,7 @@ class RecipeTest {
         // Each field the record has is asserted above; a field added later must be added to that test too.
         assertEquals(List.of("airbench94", "airbench-cifar100", "airbench-folder64", "resnet9"),
                 List.copyOf(Presets.names()));
-        assertEquals(25, RecipeJson.fieldNames(Recipe.class).size());
+        assertEquals(26, RecipeJson.fieldNames(Recipe.class).size());
         assertEquals(5, RecipeJson.fieldNames(ArchitectureSpec.class).size());
     }
 
@@ -149,18 +151,37 @@ class RecipeTest {
                 base.lossReduction(), base.filterOptimizer(), base.filterLr(), base.muonMomentum(),
                 base.newtonSchulzSteps(), base.biasLr(), base.headLr(), base.sgdMomentum(), base.weightDecay(),
                 base.weightDecayForm(), base.translate(), base.translatePadding(), "random", base.cutout(),
-                base.ttaLevel(), base.emaDecay(), base.emaStartStep(), base.emaEvery()), r);
+                base.ttaLevel(), base.ttaFraction(), base.emaDecay(), base.emaStartStep(), base.emaEvery()), r);
         assertEquals(base, base.with("epochs", " 8 "));
     }
 
     @Test
     void overridableNamesAreTheHyperparametersInKebabCase() {
         List<String> names = Recipe.overridableNames();
-        assertEquals(23 + ArchitectureEdits.names().size(), names.size());
+        assertEquals(24 + ArchitectureEdits.names().size(), names.size());
         assertTrue(names.containsAll(List.of("epochs", "batch-size", "lr-scale", "newton-schulz-steps",
-                "whiten-bias-epochs", "flip", "cutout", "tta-level", "activation", "whitening", "residual",
-                "filter-optimizer")), names.toString());
+                "whiten-bias-epochs", "flip", "cutout", "tta-level", "tta-fraction", "activation", "whitening",
+                "residual", "filter-optimizer")), names.toString());
         assertTrue(!names.contains("preset") && !names.contains("architecture"), names.toString());
+    }
+
+    @Test
+    void ttaFractionIsOneInEveryPresetAndTakesAShareInZeroExclusiveToOne() {
+        for (String name : Presets.names()) {
+            assertEquals(1.0, Presets.named(name).ttaFraction(), name);
+        }
+        Recipe base = Presets.named("airbench94");
+        Recipe quarter = base.with("tta-fraction", "0.25");
+        assertEquals(0.25, quarter.ttaFraction());
+        assertEquals(base, quarter.with("tta-fraction", "1"), "only the fraction changed");
+        assertEquals(1e-3, base.with("tta-fraction", "1e-3").ttaFraction());
+        for (String bad : List.of("0", "-0.5", "1.01", "2", "NaN", "Infinity")) {
+            assertMessage(assertThrows(InputError.class, () -> base.with("tta-fraction", bad)),
+                    "tta-fraction must be in (0, 1]");
+        }
+        assertMessage(assertThrows(InputError.class, () -> base.with("tta-fraction", "half")),
+                "tta-fraction expects a number, got 'half'");
+        assertMessage(assertThrows(InputError.class, () -> base.with("tta-fraction", "")), "tta-fraction");
     }
 
     @Test

@@ -50,6 +50,18 @@ class SweepSpecTest {
         assertEquals(runs.size(), runs.stream().map(PlannedRun::folder).distinct().count());
     }
 
+    @Test
+    void ttaFractionIsAnAxisWhosePointsScoreThatShareOnTheViews() {
+        List<PlannedRun> runs = SweepSpec.of(PRESET, List.of(), List.of(Axis.parse("tta-fraction=0.25:1:x2")), 1, 0,
+                0).plan();
+        assertEquals(List.of(0.25, 0.5, 1.0), runs.stream().map(r -> r.recipe().ttaFraction()).toList());
+        assertEquals("tta-fraction=0.25/seed-0", runs.get(0).folder());
+        assertEquals(PRESET, runs.get(2).recipe(), "1 is the preset's own value");
+        InputError zero = assertThrows(InputError.class, () -> SweepSpec.of(PRESET, List.of(),
+                List.of(Axis.parse("tta-fraction=0,0.5")), 1, 0, 0).plan());
+        assertTrue(zero.getMessage().contains("tta-fraction must be in (0, 1]"), zero.getMessage());
+    }
+
     private static SweepSpec ablation(int repeats, String... ablations) {
         return SweepSpec.of(PRESET, List.<String[]>of(new String[] {"epochs", "2"}),
                 List.of(Axis.ablation(List.of(ablations))), repeats, 10, 5000);
@@ -248,7 +260,7 @@ class SweepSpecTest {
                 (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(out.resolve(SweepSpec.FILE).toFile());
         // As an earlier version wrote it: without the fields that have documented defaults.
         ((com.fasterxml.jackson.databind.node.ObjectNode) stored.get("recipe")).remove(List.of("ema-decay",
-                "ema-start-step", "ema-every"));
+                "ema-start-step", "ema-every", "tta-fraction"));
         Files.write(out.resolve(SweepSpec.FILE), json.writeValueAsBytes(stored));
         grid(1).claim(out);
         Files.writeString(out.resolve(SweepSpec.FILE), "[1, 2]");

@@ -4,18 +4,31 @@ import dev.lightspeed.models.TestTimeAugmentation;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.DoubleOptional;
 import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.ScalarTypeOptional;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.MemoryFormat;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.util.List;
 
 import static dev.lightspeed.train.Tensors.scalar;
 
-/** Scores a split on libtorch, with a level of {@link TestTimeAugmentation}. */
+/**
+ * Scores a split on libtorch, with a level of {@link TestTimeAugmentation}, on every image or (selective TTA, a
+ * fraction below 1) on the least confident share of each batch only.
+ */
 public final class Evaluation {
 
     private static final long[] WIDTH = {3};
+    private static final long[] CLASSES = {1};
+
+    /** Every image of a batch gets every view of the level. */
+    public static final double EVERY_IMAGE = 1.0;
 
     /**
      * A scored split: correct predictions and cross-entropy summed over its images (sums, so that the shares of
@@ -41,7 +54,17 @@ public final class Evaluation {
     }
 
     public static Result evaluate(Network network, DeviceImages split, int ttaLevel, int batchSize) {
-        return evaluateViews(network, split, ttaLevel, batchSize).augmented();
+        return evaluate(network, split, ttaLevel, EVERY_IMAGE, batchSize);
+    }
+
+    /** As {@link #evaluate(Network, DeviceImages, int, int)}, the views on {@code ttaFraction} of each batch. */
+    public static Result evaluate(Network network, DeviceImages split, int ttaLevel, double ttaFraction,
+            int batchSize) {
+        return evaluateViews(network, split, ttaLevel, ttaFraction, batchSize).augmented();
+    }
+
+    public static Scored evaluateViews(Network network, DeviceImages split, int ttaLevel, int batchSize) {
+        return evaluateViews(network, split, ttaLevel, EVERY_IMAGE, batchSize);
     }
 
     /**
@@ -50,7 +73,9 @@ public final class Evaluation {
      */
     // The guards act by their scope alone (libtorch's RAII), so the try body never names them.
     @SuppressWarnings("try")
-    public static Scored evaluateViews(Network network, DeviceImages split, int ttaLevel, int batchSize) {
+    public static Scored evaluateViews(Network network, DeviceImages split, int ttaLevel, double ttaFraction,
+            int batchSize) {
+        requireFraction(ttaFraction);
         try (NoGradGuard noGrad = new NoGradGuard()) {
             TensorVector plainParts = new TensorVector();
             TensorVector augmentedParts = new TensorVector();
@@ -58,7 +83,8 @@ public final class Evaluation {
                 long size = Math.min(batchSize, split.count() - start);
                 // The batch's activations are freed here; the vectors, made outside the scope, keep the logits.
                 try (PointerScope scope = new PointerScope()) {
-                    Tensor[] logits = plainAndAveraged(network, split.images().narrow(0, start, size), ttaLevel);
+                    Tensor[] logits = plainAndAveraged(network, split.images().narrow(0, start, size), ttaLevel,
+                            ttaFraction);
                     plainParts.push_back(logits[0]);
                     augmentedParts.push_back(logits[1]);
                 }
@@ -81,6 +107,62 @@ public final class Evaluation {
         return plainAndAveraged(network, images, ttaLevel)[1];
     }
 
+    /**
+     * The network's logits with selective test-time augmentation: the level's average for the
+     * {@link #selectedCount ⌈ttaFraction × n⌉} least confident of the {@code n} images, their plain logits for the
+     * others; a fraction of 1 is {@link #logits(Network, Tensor, int)} exactly.
+     */
+    public static Tensor logits(Network network, Tensor images, int ttaLevel, double ttaFraction) {
+        requireFraction(ttaFraction);
+        return plainAndAveraged(network, images, ttaLevel, ttaFraction)[1];
+    }
+
+    /**
+     * How many of {@code count} images get the TTA views at {@code fraction}: ⌈fraction × count⌉, computed on the
+     * fraction as written in decimal (0.55 of 100 is 55, not the 56 that the product of the doubles rounds up to).
+     */
+    public static long selectedCount(double fraction, long count) {
+        requireFraction(fraction);
+        long selected = BigDecimal.valueOf(fraction).multiply(BigDecimal.valueOf(count))
+                .setScale(0, RoundingMode.CEILING).longValueExact();
+        return Math.min(count, selected);
+    }
+
+    private static void requireFraction(double fraction) {
+        if (!(fraction > 0 && fraction <= 1)) {
+            throw new IllegalArgumentException("tta fraction must be in (0, 1], got " + fraction);
+        }
+    }
+
+    /**
+     * The plain logits and the selective average: where the level has views besides the plain one and the fraction
+     * leaves images out, the plain view of the whole batch, then the other views of its least confident images
+     * only (the smallest softmax top-1 probabilities, ties to the earlier image), whose averages replace their
+     * plain logits. Otherwise every image gets every view, by the very computation of the plain TTA.
+     */
+    private static Tensor[] plainAndAveraged(Network network, Tensor images, int ttaLevel, double ttaFraction) {
+        List<TestTimeAugmentation.View> views = TestTimeAugmentation.views(ttaLevel);
+        long count = images.size(0);
+        long selected = selectedCount(ttaFraction, count);
+        if (views.size() == 1 || selected == count) {
+            return plainAndAveraged(network, images, ttaLevel);
+        }
+        TestTimeAugmentation.View first = views.get(0);
+        if (first.offset() != 0 || first.mirrored()) {
+            throw new IllegalStateException("the first TTA view must be the plain image, got " + first);
+        }
+        Tensor plain = network.forward(images, false, false);
+        Tensor confidence = plain.softmax(1, new ScalarTypeOptional(ScalarType.Float)).amax(CLASSES, false);
+        // A stable ascending sort: equal confidences keep the batch's order, so the choice is deterministic.
+        Tensor leastConfident = confidence.argsort(true, 0, false).narrow(0, 0, selected);
+        Tensor plainOfSelected = plain.index_select(0, leastConfident);
+        Tensor sum = weightedViews(network, images.index_select(0, leastConfident), ttaLevel,
+                views.subList(1, views.size()), first.weight() == 1 ? plainOfSelected
+                        : plainOfSelected.mul(scalar(first.weight())));
+        Tensor averaged = plain.clone().index_copy_(0, leastConfident, sum);
+        return new Tensor[] {plain, averaged};
+    }
+
     /** The first view's logits (the plain image's, unweighted) and the views' weighted sum. */
     private static Tensor[] plainAndAveraged(Network network, Tensor images, int ttaLevel) {
         int pad = TestTimeAugmentation.padding(ttaLevel);
@@ -90,15 +172,7 @@ public final class Evaluation {
         Tensor plain = null;
         Tensor sum = null;
         for (TestTimeAugmentation.View view : TestTimeAugmentation.views(ttaLevel)) {
-            Tensor pixels = view.offset() == 0 ? images
-                    : padded.narrow(2, pad + view.offset(), side).narrow(3, pad + view.offset(), side);
-            if (view.mirrored()) {
-                pixels = pixels.flip(WIDTH);
-            }
-            if (view.offset() != 0 || view.mirrored()) {
-                pixels = pixels.contiguous(MemoryFormat.ChannelsLast);
-            }
-            Tensor logits = network.forward(pixels, false, false);
+            Tensor logits = network.forward(pixels(view, images, padded, pad, side), false, false);
             if (plain == null) {
                 plain = logits;
             }
@@ -106,5 +180,33 @@ public final class Evaluation {
             sum = sum == null ? weighted : sum.add(weighted);
         }
         return new Tensor[] {plain, sum};
+    }
+
+    /** {@code start} plus the weighted logits of {@code views} of {@code images}, added in the views' order. */
+    private static Tensor weightedViews(Network network, Tensor images, int ttaLevel,
+            List<TestTimeAugmentation.View> views, Tensor start) {
+        int pad = TestTimeAugmentation.padding(ttaLevel);
+        Tensor padded = pad == 0 ? images
+                : torch.pad(images, new long[] {pad, pad, pad, pad}, "reflect", new DoubleOptional());
+        long side = images.size(2);
+        Tensor sum = start;
+        for (TestTimeAugmentation.View view : views) {
+            Tensor logits = network.forward(pixels(view, images, padded, pad, side), false, false);
+            sum = sum.add(view.weight() == 1 ? logits : logits.mul(scalar(view.weight())));
+        }
+        return sum;
+    }
+
+    /** One view's pixels: the images themselves for the plain view, else a channels-last copy of the view. */
+    private static Tensor pixels(TestTimeAugmentation.View view, Tensor images, Tensor padded, int pad, long side) {
+        Tensor pixels = view.offset() == 0 ? images
+                : padded.narrow(2, pad + view.offset(), side).narrow(3, pad + view.offset(), side);
+        if (view.mirrored()) {
+            pixels = pixels.flip(WIDTH);
+        }
+        if (view.offset() != 0 || view.mirrored()) {
+            pixels = pixels.contiguous(MemoryFormat.ChannelsLast);
+        }
+        return pixels;
     }
 }

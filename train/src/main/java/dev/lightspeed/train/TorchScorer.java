@@ -43,10 +43,23 @@ public final class TorchScorer {
      * Scores and, given a {@code traceFile} (else {@code null}), writes a trace of the warm-up and measured
      * batches: a span per batch and inside it the operators libtorch's profiler recorded.
      */
+    public static EvalReport evaluate(Loaded loaded, ImageSplit test, ComputeDevice device, int batchSize,
+            int warmupBatches, boolean tta, Path traceFile) throws IOException {
+        return evaluate(loaded, test, device, batchSize, warmupBatches, tta, Evaluation.EVERY_IMAGE, traceFile);
+    }
+
+    /**
+     * As {@link #evaluate(Loaded, ImageSplit, ComputeDevice, int, int, boolean, Path)}, with {@code tta} scoring
+     * the views on the {@code ttaFraction} least confident share of each batch only (selective TTA,
+     * {@link Evaluation#logits(Network, Tensor, int, double)}); 1 gives every image every view.
+     */
     // The guards act by their scope alone (libtorch's RAII), so the try body never names them.
     @SuppressWarnings("try")
     public static EvalReport evaluate(Loaded loaded, ImageSplit test, ComputeDevice device, int batchSize,
-            int warmupBatches, boolean tta, Path traceFile) throws IOException {
+            int warmupBatches, boolean tta, double ttaFraction, Path traceFile) throws IOException {
+        if (!(ttaFraction > 0 && ttaFraction <= 1) || (!tta && ttaFraction != Evaluation.EVERY_IMAGE)) {
+            throw new IllegalArgumentException("a tta fraction in (0, 1] goes with tta, got " + ttaFraction);
+        }
         long start = System.nanoTime();
         Checkpoint checkpoint = loaded.checkpoint();
         Network network = Network.fromValues(checkpoint.architecture(), device, checkpoint.tensors());
@@ -68,7 +81,7 @@ public final class TorchScorer {
                     long spanStart = trace == null ? 0 : TraceRecorder.now();
                     long first = (long) b * batchSize % test.count();
                     long size = Math.min(batchSize, test.count() - first);
-                    Evaluation.logits(network, images.images().narrow(0, first, size), level);
+                    Evaluation.logits(network, images.images().narrow(0, first, size), level, ttaFraction);
                     device.synchronize();
                     if (trace != null) {
                         trace.span(SpanNames.warmupBatch(b + 1), SpanNames.BATCH, spanStart, TraceRecorder.now(),
@@ -88,7 +101,8 @@ public final class TorchScorer {
                 try (PointerScope scope = new PointerScope()) {
                     long spanStart = trace == null ? 0 : TraceRecorder.now();
                     long batchStart = System.nanoTime();
-                    Tensor logits = Evaluation.logits(network, images.images().narrow(0, first, size), level);
+                    Tensor logits = Evaluation.logits(network, images.images().narrow(0, first, size), level,
+                            ttaFraction);
                     Tensor predicted = logits.argmax(new LongOptional(1), false).cpu().contiguous();
                     batchMillis.add((System.nanoTime() - batchStart) / 1e6);
                     if (trace != null) {
@@ -111,7 +125,7 @@ public final class TorchScorer {
         }
         return EvalReport.of(loaded.file().toString(), device.precisionName(), "libtorch-" + device.kind(),
                 org.bytedeco.pytorch.global.torch.get_num_threads(), batchSize,
-                tta ? TtaMode.VIEWS : TtaMode.NONE, tally, checkpoint.classes(),
+                tta ? TtaMode.VIEWS : TtaMode.NONE, ttaFraction, tally, checkpoint.classes(),
                 Timings.of(loadSeconds, warmupSeconds, warmupBatches, scoringSeconds, test.count(), batchMillis));
     }
 }

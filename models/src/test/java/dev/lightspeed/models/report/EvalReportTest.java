@@ -24,8 +24,8 @@ class EvalReportTest {
 
         JsonNode json = new ObjectMapper().readTree(report.toJson());
 
-        assertEquals(List.of("model", "precision", "provider", "threads", "batch_size", "tta", "tta_level", "images",
-                "correct", "accuracy", "per_class", "timings"), names(json));
+        assertEquals(List.of("model", "precision", "provider", "threads", "batch_size", "tta", "tta_level",
+                "tta_fraction", "images", "correct", "accuracy", "per_class", "timings"), names(json));
         assertEquals("m.onnx", json.get("model").asText());
         assertEquals("int8", json.get("precision").asText());
         assertEquals("cpu", json.get("provider").asText());
@@ -33,6 +33,7 @@ class EvalReportTest {
         assertEquals(100, json.get("batch_size").asInt());
         assertEquals("graph", json.get("tta").asText());
         assertEquals(2, json.get("tta_level").asInt());
+        assertEquals(1.0, json.get("tta_fraction").asDouble(), "the graph scores every view of every image");
         assertEquals(3, json.get("images").asInt());
         assertEquals(2, json.get("correct").asInt());
         assertEquals(2.0 / 3, json.get("accuracy").asDouble(), 1e-15);
