@@ -90,8 +90,10 @@ public final class Evaluation {
                 }
             }
             Tensor labels = split.labels();
-            return new Scored(scored(torch.cat(plainParts, 0), labels, split.count()),
-                    scored(torch.cat(augmentedParts, 0), labels, split.count()));
+            Result plain = scored(torch.cat(plainParts, 0), labels, split.count());
+            // At level 0 the average is the plain view itself: scoring it again would only repeat the work.
+            return new Scored(plain, ttaLevel == 0 ? plain
+                    : scored(torch.cat(augmentedParts, 0), labels, split.count()));
         }
     }
 
