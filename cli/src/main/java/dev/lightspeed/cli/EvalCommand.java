@@ -63,7 +63,7 @@ final class EvalCommand implements Command {
                 .get());
         o.addOption(Option.builder().longOpt("tta-fraction").hasArg().argName("F")
                 .desc("with --checkpoint and --tta: selective TTA, every image scored plain and only the least"
-                        + " confident share F of each batch (0 < F <= 1, default 1: every image) on the other views;"
+                        + " confident share F of the test split (0 < F <= 1, default 1: every image) on the other views;"
                         + " ONNX models score every view").get());
         o.addOption(Option.builder().longOpt("json").desc("print the report as JSON").get());
         WeightsOption.add(o);

@@ -43,8 +43,8 @@ import java.util.Map;
  * @param cutout             side of a square zeroed at a random place inside every training image each epoch (0
  *                           for none)
  * @param ttaLevel           test-time augmentation of the final evaluation: 0 none, 1 mirror, 2 mirror + 1-px shifts
- * @param ttaFraction        the share of each evaluation batch that gets the TTA views (selective TTA): every image is
- *                           scored on its plain view, and only the ⌈fraction × batch⌉ least confident ones (lowest
+ * @param ttaFraction        the share of an evaluated split that gets the TTA views (selective TTA): every image is
+ *                           scored on its plain view, and only the ⌈fraction × n⌉ least confident ones (lowest
  *                           softmax top-1 probability of the plain logits, ties by position) on the level's other
  *                           views, the rest keeping their plain logits; 1 (every image gets every view) in every
  *                           preset

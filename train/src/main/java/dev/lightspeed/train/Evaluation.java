@@ -20,7 +20,7 @@ import static dev.lightspeed.train.Tensors.scalar;
 
 /**
  * Scores a split on libtorch, with a level of {@link TestTimeAugmentation}, on every image or (selective TTA, a
- * fraction below 1) on the least confident share of each batch only.
+ * fraction below 1) on the least confident share of the split only.
  */
 public final class Evaluation {
 
@@ -57,7 +57,7 @@ public final class Evaluation {
         return evaluate(network, split, ttaLevel, EVERY_IMAGE, batchSize);
     }
 
-    /** As {@link #evaluate(Network, DeviceImages, int, int)}, the views on {@code ttaFraction} of each batch. */
+    /** As {@link #evaluate(Network, DeviceImages, int, int)}, the views on {@code ttaFraction} of the split. */
     public static Result evaluate(Network network, DeviceImages split, int ttaLevel, double ttaFraction,
             int batchSize) {
         return evaluateViews(network, split, ttaLevel, ttaFraction, batchSize).augmented();
@@ -69,7 +69,9 @@ public final class Evaluation {
 
     /**
      * The plain view's scores come from the first TTA view, which is the plain image: one pass over the split
-     * gives both, the same numbers a plain pass gives (same batches, same logits), without its cost.
+     * gives both, the same numbers a plain pass gives (same batches, same logits), without its cost. Below a
+     * fraction of 1, the least confident share is chosen over the whole split, so the scores do not depend on the
+     * batch size.
      */
     // The guards act by their scope alone (libtorch's RAII), so the try body never names them.
     @SuppressWarnings("try")
@@ -77,23 +79,11 @@ public final class Evaluation {
             int batchSize) {
         requireFraction(ttaFraction);
         try (NoGradGuard noGrad = new NoGradGuard()) {
-            TensorVector plainParts = new TensorVector();
-            TensorVector augmentedParts = new TensorVector();
-            for (long start = 0; start < split.count(); start += batchSize) {
-                long size = Math.min(batchSize, split.count() - start);
-                // The batch's activations are freed here; the vectors, made outside the scope, keep the logits.
-                try (PointerScope scope = new PointerScope()) {
-                    Tensor[] logits = plainAndAveraged(network, split.images().narrow(0, start, size), ttaLevel,
-                            ttaFraction);
-                    plainParts.push_back(logits[0]);
-                    augmentedParts.push_back(logits[1]);
-                }
-            }
+            Tensor[] logits = plainAndAveraged(network, split.images(), ttaLevel, ttaFraction, batchSize);
             Tensor labels = split.labels();
-            Result plain = scored(torch.cat(plainParts, 0), labels, split.count());
+            Result plain = scored(logits[0], labels, split.count());
             // At level 0 the average is the plain view itself: scoring it again would only repeat the work.
-            return new Scored(plain, ttaLevel == 0 ? plain
-                    : scored(torch.cat(augmentedParts, 0), labels, split.count()));
+            return new Scored(plain, ttaLevel == 0 ? plain : scored(logits[1], labels, split.count()));
         }
     }
 
@@ -115,8 +105,16 @@ public final class Evaluation {
      * others; a fraction of 1 is {@link #logits(Network, Tensor, int)} exactly.
      */
     public static Tensor logits(Network network, Tensor images, int ttaLevel, double ttaFraction) {
+        return logits(network, images, ttaLevel, ttaFraction, images.size(0));
+    }
+
+    /**
+     * As {@link #logits(Network, Tensor, int, double)}, the network run on {@code batchSize} images at a time: the
+     * least confident share is chosen over all of {@code images}, whatever the batch size.
+     */
+    public static Tensor logits(Network network, Tensor images, int ttaLevel, double ttaFraction, long batchSize) {
         requireFraction(ttaFraction);
-        return plainAndAveraged(network, images, ttaLevel, ttaFraction)[1];
+        return plainAndAveraged(network, images, ttaLevel, ttaFraction, batchSize)[1];
     }
 
     /**
@@ -137,32 +135,72 @@ public final class Evaluation {
     }
 
     /**
-     * The plain logits and the selective average: where the level has views besides the plain one and the fraction
-     * leaves images out, the plain view of the whole batch, then the other views of its least confident images
-     * only (the smallest softmax top-1 probabilities, ties to the earlier image), whose averages replace their
-     * plain logits. Otherwise every image gets every view, by the very computation of the plain TTA.
+     * The plain logits and the selective average, {@code batchSize} images at a time. Where the level has views
+     * besides the plain one and the fraction leaves images out: the plain view of every image, then the other
+     * views of the least confident of them only (the smallest softmax top-1 probabilities, ties to the earlier
+     * image), whose averages replace their plain logits. Otherwise every image gets every view, by the very
+     * computation of the plain TTA.
      */
-    private static Tensor[] plainAndAveraged(Network network, Tensor images, int ttaLevel, double ttaFraction) {
+    private static Tensor[] plainAndAveraged(Network network, Tensor images, int ttaLevel, double ttaFraction,
+            long batchSize) {
         List<TestTimeAugmentation.View> views = TestTimeAugmentation.views(ttaLevel);
         long count = images.size(0);
         long selected = selectedCount(ttaFraction, count);
         if (views.size() == 1 || selected == count) {
-            return plainAndAveraged(network, images, ttaLevel);
+            return batched(count, batchSize, 2, (start, size) -> plainAndAveraged(network,
+                    images.narrow(0, start, size), ttaLevel));
         }
         TestTimeAugmentation.View first = views.get(0);
         if (first.offset() != 0 || first.mirrored()) {
             throw new IllegalStateException("the first TTA view must be the plain image, got " + first);
         }
-        Tensor plain = network.forward(images, false, false);
+        Tensor plain = batched(count, batchSize, 1, (start, size) -> new Tensor[] {
+            network.forward(images.narrow(0, start, size), false, false)})[0];
         Tensor confidence = plain.softmax(1, new ScalarTypeOptional(ScalarType.Float)).amax(CLASSES, false);
-        // A stable ascending sort: equal confidences keep the batch's order, so the choice is deterministic.
+        // A stable ascending sort: equal confidences keep the images' order, so the choice is deterministic.
         Tensor leastConfident = confidence.argsort(true, 0, false).narrow(0, 0, selected);
-        Tensor plainOfSelected = plain.index_select(0, leastConfident);
-        Tensor sum = weightedViews(network, images.index_select(0, leastConfident), ttaLevel,
-                views.subList(1, views.size()), first.weight() == 1 ? plainOfSelected
-                        : plainOfSelected.mul(scalar(first.weight())));
-        Tensor averaged = plain.clone().index_copy_(0, leastConfident, sum);
+        Tensor sums = batched(selected, batchSize, 1, (start, size) -> {
+            Tensor chosen = leastConfident.narrow(0, start, size);
+            Tensor plainOfChosen = plain.index_select(0, chosen);
+            return new Tensor[] {weightedViews(network, images.index_select(0, chosen), ttaLevel,
+                    views.subList(1, views.size()), first.weight() == 1 ? plainOfChosen
+                            : plainOfChosen.mul(scalar(first.weight())))};
+        })[0];
+        Tensor averaged = plain.clone().index_copy_(0, leastConfident, sums);
         return new Tensor[] {plain, averaged};
+    }
+
+    /** One batch's results: tensors whose first dimension is the batch's images. */
+    private interface Batch {
+        Tensor[] run(long start, long size);
+    }
+
+    /**
+     * {@code batch} run over {@code count} images {@code batchSize} at a time, each of its {@code outputs} results
+     * concatenated along the images; each batch's activations are freed when it returns.
+     */
+    // The scope acts by its extent alone (JavaCPP's RAII), so the try body never names it.
+    @SuppressWarnings("try")
+    private static Tensor[] batched(long count, long batchSize, int outputs, Batch batch) {
+        // Made outside the batches' scopes, the vectors keep the results those scopes free the handles of.
+        TensorVector[] parts = new TensorVector[outputs];
+        for (int i = 0; i < outputs; i++) {
+            parts[i] = new TensorVector();
+        }
+        for (long start = 0; start < count; start += batchSize) {
+            long size = Math.min(batchSize, count - start);
+            try (PointerScope scope = new PointerScope()) {
+                Tensor[] results = batch.run(start, size);
+                for (int i = 0; i < outputs; i++) {
+                    parts[i].push_back(results[i]);
+                }
+            }
+        }
+        Tensor[] joined = new Tensor[outputs];
+        for (int i = 0; i < outputs; i++) {
+            joined[i] = torch.cat(parts[i], 0);
+        }
+        return joined;
     }
 
     /** The first view's logits (the plain image's, unweighted) and the views' weighted sum. */

@@ -14,7 +14,7 @@ import java.util.Map;
 /**
  * What is scored after an epoch: the held-out validation images (when the run holds some out) and the test split,
  * one plain view each; after the last epoch also with the recipe's test-time augmentation (on the recipe's
- * {@code tta-fraction} of each evaluation batch, the least confident images); and the same for the
+ * {@code tta-fraction} of the split, the least confident images); and the same for the
  * weights' moving average once it has started (its TTA on the test split only). Replicas of a data-parallel run
  * each score their share of every split with rank 0's batchnorm statistics, and add their counts up.
  */

@@ -50,8 +50,10 @@ public final class TorchScorer {
 
     /**
      * As {@link #evaluate(Loaded, ImageSplit, ComputeDevice, int, int, boolean, Path)}, with {@code tta} scoring
-     * the views on the {@code ttaFraction} least confident share of each batch only (selective TTA,
-     * {@link Evaluation#logits(Network, Tensor, int, double)}); 1 gives every image every view.
+     * the views on the {@code ttaFraction} least confident share of the test split only (selective TTA,
+     * {@link Evaluation#logits(Network, Tensor, int, double, long)}); 1 gives every image every view. The share is
+     * chosen over the whole split, so below 1 the split is timed as one pass (one "batch" of the report) run
+     * {@code batchSize} images at a time.
      */
     // The guards act by their scope alone (libtorch's RAII), so the try body never names them.
     @SuppressWarnings("try")
@@ -95,14 +97,15 @@ public final class TorchScorer {
         ClassTally tally = new ClassTally(checkpoint.classes().size());
         List<Double> batchMillis = new ArrayList<>();
         long scoringStart = System.nanoTime();
+        int timedUnit = ttaFraction < Evaluation.EVERY_IMAGE ? test.count() : batchSize;
         try (NoGradGuard noGrad = new NoGradGuard()) {
-            for (int first = 0; first < test.count(); first += batchSize) {
-                int size = Math.min(batchSize, test.count() - first);
+            for (int first = 0; first < test.count(); first += timedUnit) {
+                int size = Math.min(timedUnit, test.count() - first);
                 try (PointerScope scope = new PointerScope()) {
                     long spanStart = trace == null ? 0 : TraceRecorder.now();
                     long batchStart = System.nanoTime();
                     Tensor logits = Evaluation.logits(network, images.images().narrow(0, first, size), level,
-                            ttaFraction);
+                            ttaFraction, batchSize);
                     Tensor predicted = logits.argmax(new LongOptional(1), false).cpu().contiguous();
                     batchMillis.add((System.nanoTime() - batchStart) / 1e6);
                     if (trace != null) {

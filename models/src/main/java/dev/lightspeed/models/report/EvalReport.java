@@ -18,7 +18,7 @@ import java.util.List;
  * @param threads    intra-op threads
  * @param batchSize  images per batch
  * @param tta        how test-time augmentation was scored
- * @param ttaFraction the share of each batch that got the TTA views, the least confident images (libtorch's
+ * @param ttaFraction the share of the test split that got the TTA views, the least confident images (libtorch's
  *                   selective TTA, {@code eval --checkpoint --tta --tta-fraction}); 1 where every image got them
  * @param images     images scored
  * @param correct    images whose top-1 class was the label
