@@ -19,6 +19,9 @@ final class DeviceOptions {
                 .desc("CPU threads (default: all " + Threads.available() + " processors)").get());
         o.addOption(Option.builder().longOpt("eval-batch-size").hasArg().argName("N")
                 .desc("images per forward pass when evaluating (default " + EvalBatch.describeDefault() + ")").get());
+        o.addOption(Option.builder().longOpt("eval-every").hasArg().argName("N")
+                .desc("score the held-out and test images after every N-th epoch only, and always after the last"
+                        + " (default 1: after every epoch)").get());
     }
 
     /** --device and --precision, their help prefixed with {@code context} (such as "with --checkpoint: "). */
@@ -37,6 +40,11 @@ final class DeviceOptions {
     /** Sets libtorch's thread count from --threads and returns it. */
     static int configureThreads(CommandLine line) {
         return Threads.configure(Arguments.intValue(line, "threads", 0, 0));
+    }
+
+    /** --eval-every, else 1 (every epoch). */
+    static int evalEvery(CommandLine line) {
+        return Arguments.intValue(line, "eval-every", 1, 1);
     }
 
     /** --eval-batch-size, else the default for images of side {@code imageSize}. */

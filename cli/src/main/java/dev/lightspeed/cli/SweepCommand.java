@@ -134,6 +134,7 @@ final class SweepCommand implements Command {
         Dataset data = DataOptions.load(line, out, spec.base().architecture().imageSize())
                 .holdOut(new Holdout(holdout, seed));
         int evalBatch = DeviceOptions.evalBatch(line, data.info().geometry().size());
+        int evalEvery = DeviceOptions.evalEvery(line);
         sweep.check(run -> {
             Training training = Training.of(run.recipe(), data);
             if (traceSteps != null) {
@@ -158,7 +159,7 @@ final class SweepCommand implements Command {
             }
             Sweep.RunTrainer trainer = (run, runFolder, resume) -> {
                 Training training = Training.of(run.recipe(), data).withSeed(run.seed()).withDevice(device)
-                        .withEvalBatch(evalBatch).withStopRequest(Interruption::requested);
+                        .withEvalBatch(evalBatch).withEvalEvery(evalEvery).withStopRequest(Interruption::requested);
                 TrainingTable table = new TrainingTable(out, data.hasValidation(),
                         training.recipe().averagesWeights());
                 table.header();

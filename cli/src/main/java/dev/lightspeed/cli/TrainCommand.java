@@ -136,6 +136,7 @@ final class TrainCommand implements Command {
         Recipe recipe = ResumeChecks.requestedRecipe(line);
         long seed = Arguments.longValue(line, "seed", 0);
         int runs = Arguments.intValue(line, "runs", 1, 1);
+        int evalEvery = DeviceOptions.evalEvery(line);
         boolean resume = line.hasOption("resume");
         Holdout holdout = new Holdout(Arguments.intValue(line, "holdout", 0, 0), seed);
         if (resume && !line.hasOption("out")) {
@@ -196,6 +197,7 @@ final class TrainCommand implements Command {
         Dataset data = DataOptions.load(line, out, recipe.architecture().imageSize()).holdOut(holdout);
         Training training = Training.of(recipe, data).withDevice(device)
                 .withEvalBatch(DeviceOptions.evalBatch(line, data.info().imageSize()))
+                .withEvalEvery(evalEvery)
                 .withExactPhaseTimes(line.hasOption("profile"));
         Training.requireSplits(training.recipe(), ranks);
         if (processes > 1) {

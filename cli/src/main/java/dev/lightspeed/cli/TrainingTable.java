@@ -50,16 +50,18 @@ final class TrainingTable implements TrainingListener {
                 fixed(m.training().accuracy())));
         SplitScores val = m.validation();
         SplitScores test = m.test();
+        // An epoch the run did not score (--eval-every) leaves its score cells empty.
         if (validation) {
-            cells.addAll(List.of(fixed(val.loss()), fixed(val.accuracy())));
+            cells.addAll(val == null ? List.of("", "") : List.of(fixed(val.loss()), fixed(val.accuracy())));
         }
-        cells.addAll(List.of(fixed(test.loss()), fixed(test.accuracy())));
+        cells.addAll(test == null ? List.of("", "") : List.of(fixed(test.loss()), fixed(test.accuracy())));
         if (validation) {
-            cells.add(fixed(val.ttaAccuracy()));
+            cells.add(val == null ? "" : fixed(val.ttaAccuracy()));
         }
-        cells.add(fixed(test.ttaAccuracy()));
+        cells.add(test == null ? "" : fixed(test.ttaAccuracy()));
         if (average) {
-            cells.addAll(List.of(fixed(test.emaAccuracy()), fixed(test.ttaEmaAccuracy())));
+            cells.addAll(test == null ? List.of("", "")
+                    : List.of(fixed(test.emaAccuracy()), fixed(test.ttaEmaAccuracy())));
         }
         cells.add(String.format("%.2f", m.times().totalSeconds()));
         print(cells);

@@ -50,6 +50,7 @@ class TrainCommandTest {
         assertUsageError(run("train", "--set", "momentum=0.9"), "unknown hyperparameter 'momentum'");
         assertUsageError(run("train", "--set", "nonsense"), "NAME=VALUE");
         assertUsageError(run("train", "--runs", "0"), "--runs must be at least 1");
+        assertUsageError(run("train", "--eval-every", "0"), "--eval-every must be at least 1");
         assertUsageError(run("train", "--resume"), "--resume needs --out");
         assertUsageError(run("train", "--export-precision", "int8"), "add --export FILE");
         assertUsageError(run("train", "--export", dir.resolve("m.onnx").toString(), "--export-precision", "int4"),

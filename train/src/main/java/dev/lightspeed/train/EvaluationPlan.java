@@ -20,8 +20,11 @@ import java.util.Map;
  */
 final class EvaluationPlan {
 
-    /** The epoch's scores; {@code validation} is null when the run holds no images out. */
+    /** The epoch's scores; {@code validation} is null when the run holds no images out, both when not scored. */
     record Scores(SplitScores validation, SplitScores test) {
+
+        /** An epoch the run does not score ({@code --eval-every}). */
+        static final Scores NOT_SCORED = new Scores(null, null);
     }
 
     private final Recipe recipe;

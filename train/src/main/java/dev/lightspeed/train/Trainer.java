@@ -142,7 +142,9 @@ final class Trainer {
                     boolean last = epoch == recipe.epochs() - 1;
                     Map<String, TensorData> averaged = start.average() == null ? Map.of()
                             : start.average().snapshot();
-                    EvaluationPlan.Scores scores = evaluation.afterEpoch(start.network(), averaged, last);
+                    EvaluationPlan.Scores scores = settings.evaluates(epoch + 1)
+                            ? evaluation.afterEpoch(start.network(), averaged, last)
+                            : EvaluationPlan.Scores.NOT_SCORED;
                     timer.lap(PhaseTimer.EVAL);
                     if (trace != null) {
                         trace.afterEpoch(timer);
@@ -182,7 +184,7 @@ final class Trainer {
         SplitScores test = row.test();
         Checkpoint checkpoint = new Checkpoint(recipe.architecture(), recipe, data.info().classes(),
                 data.info().normalization(), settings.seed(), row.epoch(),
-                last ? test.ttaAccuracy() : test.accuracy(), last ? recipe.ttaLevel() : 0,
+                test == null ? Double.NaN : last ? test.ttaAccuracy() : test.accuracy(), last ? recipe.ttaLevel() : 0,
                 start.network().snapshot(), averaged);
         folder.writeCheckpoint(checkpoint, start.optimization().state(), stepsDone, data.holdout().count(),
                 data.holdout().seed(), replicas.size());

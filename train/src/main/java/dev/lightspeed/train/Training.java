@@ -36,13 +36,14 @@ public final class Training {
     private final long seed;
     private final ComputeDevice device;
     private final int evalBatch;
+    private final int evalEvery;
     private final boolean exactPhaseTimes;
     private final TraceRequest trace;
     private final TrainingListener listener;
     private final BooleanSupplier stopRequested;
     private final Replicas replicas;
 
-    private Training(Recipe recipe, Dataset data, long seed, ComputeDevice device, int evalBatch,
+    private Training(Recipe recipe, Dataset data, long seed, ComputeDevice device, int evalBatch, int evalEvery,
             boolean exactPhaseTimes, TraceRequest trace, TrainingListener listener, BooleanSupplier stopRequested,
             Replicas replicas) {
         this.recipe = recipe;
@@ -50,6 +51,7 @@ public final class Training {
         this.seed = seed;
         this.device = device;
         this.evalBatch = evalBatch;
+        this.evalEvery = evalEvery;
         this.exactPhaseTimes = exactPhaseTimes;
         this.trace = trace;
         this.listener = listener;
@@ -67,7 +69,7 @@ public final class Training {
     public static Training of(Recipe recipe, Dataset data) {
         Recipe fitted = fit(recipe, data);
         return new Training(fitted, data, 0, ComputeDevice.resolve(null, null),
-                EvalBatch.defaultFor(fitted.architecture().imageSize()), false, null, new TrainingListener() { },
+                EvalBatch.defaultFor(fitted.architecture().imageSize()), 1, false, null, new TrainingListener() { },
                 () -> false, Replicas.SINGLE);
     }
 
@@ -93,12 +95,12 @@ public final class Training {
 
     /** The run's seed: it draws the initial weights, the whitening images' order and every augmentation. */
     public Training withSeed(long seed) {
-        return new Training(recipe, data, seed, device, evalBatch, exactPhaseTimes, trace, listener, stopRequested,
+        return new Training(recipe, data, seed, device, evalBatch, evalEvery, exactPhaseTimes, trace, listener, stopRequested,
                 replicas);
     }
 
     public Training withDevice(ComputeDevice device) {
-        return new Training(recipe, data, seed, Objects.requireNonNull(device), evalBatch, exactPhaseTimes, trace,
+        return new Training(recipe, data, seed, Objects.requireNonNull(device), evalBatch, evalEvery, exactPhaseTimes, trace,
                 listener, stopRequested, replicas);
     }
 
@@ -111,8 +113,23 @@ public final class Training {
         if (images < 1) {
             throw InputError.in("eval-batch-size", "eval-batch-size must be at least 1, got " + images);
         }
-        return new Training(recipe, data, seed, device, images, exactPhaseTimes, trace, listener, stopRequested,
+        return new Training(recipe, data, seed, device, images, evalEvery, exactPhaseTimes, trace, listener, stopRequested,
                 replicas);
+    }
+
+    /**
+     * Scores the held-out and test images after every {@code epochs}-th epoch only (and always after the last one,
+     * with its test-time augmentation); the epochs between keep empty scores. Short studies spend most of their
+     * time on those passes.
+     *
+     * @throws InputError when below 1
+     */
+    public Training withEvalEvery(int epochs) {
+        if (epochs < 1) {
+            throw InputError.in("eval-every", "eval-every must be at least 1 (1: after every epoch), got " + epochs);
+        }
+        return new Training(recipe, data, seed, device, evalBatch, epochs, exactPhaseTimes, trace, listener,
+                stopRequested, replicas);
     }
 
     /**
@@ -120,19 +137,19 @@ public final class Training {
      * CUDA, where kernels otherwise run ahead of the host).
      */
     public Training withExactPhaseTimes(boolean exact) {
-        return new Training(recipe, data, seed, device, evalBatch, exact, trace, listener, stopRequested,
+        return new Training(recipe, data, seed, device, evalBatch, evalEvery, exact, trace, listener, stopRequested,
                 replicas);
     }
 
     /** Writes a trace of some steps (phases as spans, libtorch's operators inside); null for none. */
     public Training withTrace(TraceRequest trace) {
-        return new Training(recipe, data, seed, device, evalBatch, exactPhaseTimes, trace, listener, stopRequested,
+        return new Training(recipe, data, seed, device, evalBatch, evalEvery, exactPhaseTimes, trace, listener, stopRequested,
                 replicas);
     }
 
     /** Told of the run's progress, on the training thread. */
     public Training withListener(TrainingListener listener) {
-        return new Training(recipe, data, seed, device, evalBatch, exactPhaseTimes, trace,
+        return new Training(recipe, data, seed, device, evalBatch, evalEvery, exactPhaseTimes, trace,
                 Objects.requireNonNull(listener), stopRequested, replicas);
     }
 
@@ -141,7 +158,7 @@ public final class Training {
      * keeping the last complete epoch.
      */
     public Training withStopRequest(BooleanSupplier stopRequested) {
-        return new Training(recipe, data, seed, device, evalBatch, exactPhaseTimes, trace, listener,
+        return new Training(recipe, data, seed, device, evalBatch, evalEvery, exactPhaseTimes, trace, listener,
                 Objects.requireNonNull(stopRequested), replicas);
     }
 
@@ -157,7 +174,7 @@ public final class Training {
      */
     public Training withReplicas(Replicas replicas) {
         requireSplits(recipe, replicas.size());
-        return new Training(recipe, data, seed, device, evalBatch, exactPhaseTimes, trace, listener,
+        return new Training(recipe, data, seed, device, evalBatch, evalEvery, exactPhaseTimes, trace, listener,
                 stopRequested, Objects.requireNonNull(replicas));
     }
 
@@ -192,6 +209,16 @@ public final class Training {
 
     public int evalBatch() {
         return evalBatch;
+    }
+
+    /** Every how many epochs the held-out and test images are scored; the last epoch always is. */
+    public int evalEvery() {
+        return evalEvery;
+    }
+
+    /** Whether the epoch counted from 1 is scored. */
+    boolean evaluates(int epoch) {
+        return epoch % evalEvery == 0 || epoch == recipe.epochs();
     }
 
     boolean exactPhaseTimes() {

@@ -150,6 +150,39 @@ class TrainingTest {
     }
 
     @Test
+    void evalEveryScoresOnlyItsEpochsAndTheLastAndLeavesTheTrainingAsItWas(@TempDir Path dir) throws Exception {
+        Threads.configure(0);
+        Recipe threeEpochs = tinyRecipe().with("epochs", "3");
+        Dataset data = tinyData().holdOut(new Holdout(100, 5));
+        RunResult every = training(threeEpochs, data, 3, FP32).start(RunFolder.create(dir.resolve("every")));
+        RunResult second = training(threeEpochs, data, 3, FP32).withEvalEvery(2)
+                .start(RunFolder.create(dir.resolve("second")));
+
+        // Epoch 1 is not scored, epoch 2 is (every 2nd), epoch 3 is the last.
+        assertNull(second.epochs().get(0).test());
+        assertNull(second.epochs().get(0).validation());
+        assertEquals(every.epochs().get(1).test(), second.epochs().get(1).test());
+        assertEquals(every.epochs().get(1).validation(), second.epochs().get(1).validation());
+        assertEquals(every.summary().ttaTestAcc(), second.summary().ttaTestAcc());
+        assertEquals(every.summary().valAcc(), second.summary().valAcc());
+        for (int epoch = 0; epoch < 3; epoch++) {
+            assertEquals(every.epochs().get(epoch).training(), second.epochs().get(epoch).training(),
+                    "scoring must not change the training");
+        }
+        List<String> lines = Files.readAllLines(dir.resolve("second").resolve("metrics.jsonl"));
+        JsonNode first = new ObjectMapper().readTree(lines.get(0));
+        assertTrue(first.get("test_acc").isNull());
+        assertTrue(first.get("val_acc").isNull());
+        assertEquals(second.epochs(), RunFolder.open(dir.resolve("second")).readMetrics(),
+                "an epoch not scored reads back as not scored");
+        assertEquals(3, Checkpoint.load(second.checkpoint()).epoch());
+        assertEquals(second.summary().ttaTestAcc(), Checkpoint.load(second.checkpoint()).accuracy());
+
+        InputError zero = assertThrows(InputError.class, () -> training(threeEpochs, data, 3, FP32).withEvalEvery(0));
+        assertTrue(zero.getMessage().contains("eval-every must be at least 1"), zero.getMessage());
+    }
+
+    @Test
     void aRunStoppedInItsFirstEpochLeavesNoFolderBehind(@TempDir Path dir) {
         Threads.configure(0);
         Path out = dir.resolve("new/run");

@@ -14,8 +14,8 @@ import java.util.Map;
  *
  * @param epoch      counted from 1
  * @param training   the epoch's own training batches
- * @param validation the images held out of training; null when the run held none out
- * @param test       the dataset's test split
+ * @param validation the images held out of training; null when the run held none out or did not score the epoch
+ * @param test       the dataset's test split; null after an epoch the run did not score ({@code --eval-every})
  * @param times      where the epoch's time and memory went
  */
 public record EpochMetrics(int epoch, TrainingScores training, SplitScores validation, SplitScores test,
@@ -30,13 +30,13 @@ public record EpochMetrics(int epoch, TrainingScores training, SplitScores valid
         row.put("train_acc", training.accuracy());
         row.put("val_loss", validation == null ? null : validation.loss());
         row.put("val_acc", validation == null ? null : validation.accuracy());
-        row.put("test_loss", test.loss());
-        row.put("test_acc", test.accuracy());
+        row.put("test_loss", test == null ? null : test.loss());
+        row.put("test_acc", test == null ? null : test.accuracy());
         row.put("tta_val_acc", validation == null ? null : validation.ttaAccuracy());
-        row.put("tta_test_acc", test.ttaAccuracy());
+        row.put("tta_test_acc", test == null ? null : test.ttaAccuracy());
         row.put("ema_val_acc", validation == null ? null : validation.emaAccuracy());
-        row.put("ema_test_acc", test.emaAccuracy());
-        row.put("tta_ema_test_acc", test.ttaEmaAccuracy());
+        row.put("ema_test_acc", test == null ? null : test.emaAccuracy());
+        row.put("tta_ema_test_acc", test == null ? null : test.ttaEmaAccuracy());
         row.put("epoch_train_seconds", times.trainSeconds());
         row.put("total_time_seconds", times.totalSeconds());
         row.put("images_per_second", times.imagesPerSecond());
@@ -47,7 +47,7 @@ public record EpochMetrics(int epoch, TrainingScores training, SplitScores valid
 
     /**
      * A metrics.jsonl object. A key the row lacks (a row of an older version) reads as not measured: null where the
-     * part allows it, NaN for a number that every row has.
+     * part allows it, NaN for a number that every row has; a {@code test_acc} of null is an epoch not scored.
      */
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     static EpochMetrics fromJson(JsonNode row) {
@@ -55,8 +55,9 @@ public record EpochMetrics(int epoch, TrainingScores training, SplitScores valid
                 ? new SplitScores(number(row, "val_loss"), number(row, "val_acc"), optional(row, "tta_val_acc"),
                         optional(row, "ema_val_acc"), null)
                 : null;
-        SplitScores test = new SplitScores(number(row, "test_loss"), number(row, "test_acc"),
-                optional(row, "tta_test_acc"), optional(row, "ema_test_acc"), optional(row, "tta_ema_test_acc"));
+        SplitScores test = row.has("test_acc") && !row.hasNonNull("test_acc") ? null
+                : new SplitScores(number(row, "test_loss"), number(row, "test_acc"), optional(row, "tta_test_acc"),
+                        optional(row, "ema_test_acc"), optional(row, "tta_ema_test_acc"));
         Map<String, Double> phases = new LinkedHashMap<>();
         row.path("phase_seconds").properties().forEach(e -> phases.put(e.getKey(), e.getValue().asDouble()));
         return new EpochMetrics(row.path("epoch").asInt(),

@@ -13,7 +13,7 @@ import java.util.function.Function;
 enum PrimaryAccuracy {
     HELD_OUT_VALIDATION(Measure.TTA_VAL_ACC, "held-out validation accuracy after each epoch, no TTA",
             row -> row.validation() == null ? null : row.validation().accuracy()),
-    TEST(Measure.TTA_TEST_ACC, "test accuracy after each epoch, no TTA", row -> row.test().accuracy());
+    TEST(Measure.TTA_TEST_ACC, "test accuracy after each epoch, no TTA", row -> row.test() == null ? null : row.test().accuracy());
 
     private final Measure measure;
     private final String perEpochDescription;

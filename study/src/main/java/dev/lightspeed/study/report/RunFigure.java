@@ -37,7 +37,8 @@ final class RunFigure {
             new Split("held-out validation", Charts.seriesColor(1),
                     row -> row.validation() == null ? null : row.validation().loss(),
                     row -> row.validation() == null ? null : row.validation().accuracy()),
-            new Split("test", Charts.seriesColor(2), row -> row.test().loss(), row -> row.test().accuracy()));
+            new Split("test", Charts.seriesColor(2), row -> row.test() == null ? null : row.test().loss(),
+                    row -> row.test() == null ? null : row.test().accuracy()));
 
     private RunFigure() {
     }
